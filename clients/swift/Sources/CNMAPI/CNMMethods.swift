@@ -23,7 +23,9 @@ public enum CNMMethods {
         public static let pruneNetworks = CNMRPC<Cnm_V1_PruneNetworksRequest, Cnm_V1_PruneNetworksResponse>(
             service: service, name: "PruneNetworks")
         /// `ConnectSandbox`.
-        public static let connectSandbox = CNMRPC<Cnm_V1_ConnectSandboxRequest, Cnm_V1_ConnectSandboxResponse>(
+        public static let connectSandbox = CNMRPC<
+            Cnm_V1_ConnectSandboxRequest, Cnm_V1_ConnectSandboxResponse
+        >(
             service: service, name: "ConnectSandbox")
         /// `DisconnectSandbox`.
         public static let disconnectSandbox = CNMRPC<
@@ -52,7 +54,9 @@ public enum CNMMethods {
     public enum Endpoint {
         static let service = "cnm.v1.EndpointService"
         /// `CreateEndpoint`.
-        public static let createEndpoint = CNMRPC<Cnm_V1_CreateEndpointRequest, Cnm_V1_CreateEndpointResponse>(
+        public static let createEndpoint = CNMRPC<
+            Cnm_V1_CreateEndpointRequest, Cnm_V1_CreateEndpointResponse
+        >(
             service: service, name: "CreateEndpoint")
         /// `GetEndpoint` (no side effects).
         public static let getEndpoint = CNMRPC<Cnm_V1_GetEndpointRequest, Cnm_V1_GetEndpointResponse>(
@@ -61,12 +65,16 @@ public enum CNMMethods {
         public static let listEndpoints = CNMRPC<Cnm_V1_ListEndpointsRequest, Cnm_V1_ListEndpointsResponse>(
             service: service, name: "ListEndpoints", hasNoSideEffects: true)
         /// `DeleteEndpoint`.
-        public static let deleteEndpoint = CNMRPC<Cnm_V1_DeleteEndpointRequest, Cnm_V1_DeleteEndpointResponse>(
+        public static let deleteEndpoint = CNMRPC<
+            Cnm_V1_DeleteEndpointRequest, Cnm_V1_DeleteEndpointResponse
+        >(
             service: service, name: "DeleteEndpoint")
         /// `Join`.
-        public static let join = CNMRPC<Cnm_V1_JoinRequest, Cnm_V1_JoinResponse>(service: service, name: "Join")
+        public static let join = CNMRPC<Cnm_V1_JoinRequest, Cnm_V1_JoinResponse>(
+            service: service, name: "Join")
         /// `Leave`.
-        public static let leave = CNMRPC<Cnm_V1_LeaveRequest, Cnm_V1_LeaveResponse>(service: service, name: "Leave")
+        public static let leave = CNMRPC<Cnm_V1_LeaveRequest, Cnm_V1_LeaveResponse>(
+            service: service, name: "Leave")
     }
 
     /// `cnm.v1.SystemService`.
