@@ -1,0 +1,387 @@
+import Foundation
+
+/// Endpoint operations: create, join, leave, delete, and the one-call
+/// connect/disconnect that `docker network connect` users know.
+extension Controller {
+    public func createEndpoint(network reference: String, _ request: EndpointCreateRequest) throws(CNMError)
+        -> EndpointInfo
+    {
+        try perform("create endpoint \(request.name)") {
+            let network = try networkLookup.find(reference, in: networks.values)
+            let endpoint = try buildEndpoint(network: network, request, defaultName: nil)
+            try store.save(endpoint)
+            endpoints[endpoint.id] = endpoint
+            emit("endpoint", "create", id: endpoint.id, name: endpoint.name, ["network": network.name])
+            return info(of: endpoint)
+        }
+    }
+
+    public func endpoint(_ reference: String) throws(CNMError) -> EndpointInfo {
+        try perform("inspect endpoint") { info(of: try endpointLookup.find(reference, in: endpoints.values)) }
+    }
+
+    /// Endpoints, optionally only those of a network and/or a sandbox (references).
+    public func listEndpoints(filters: ListFilters = [:]) throws(CNMError) -> [EndpointInfo] {
+        try perform("list endpoints") {
+            for key in filters.keys where key != "network" && key != "sandbox" && key != "name" {
+                throw CNMError.invalid("filters", key, "unknown filter (known: name, network, sandbox)")
+            }
+            let networkIDs = try (filters["network"] ?? []).map {
+                try networkLookup.find($0, in: networks.values).id
+            }
+            let sandboxIDs = try (filters["sandbox"] ?? []).map {
+                try sandboxLookup.find($0, in: sandboxes.values).id
+            }
+            let names = filters["name"] ?? []
+            return endpoints.values.filter { endpoint in
+                (networkIDs.isEmpty || networkIDs.contains(endpoint.networkID))
+                    && (sandboxIDs.isEmpty || sandboxIDs.contains(endpoint.sandboxID ?? ""))
+                    && (names.isEmpty || names.contains(where: { endpoint.name.contains($0) }))
+            }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }.map(info(of:))
+        }
+    }
+
+    public func deleteEndpoint(_ reference: String, force: Bool = false) throws(CNMError) {
+        try perform("delete endpoint \(reference)") {
+            var endpoint = try endpointLookup.find(reference, in: endpoints.values)
+            if let sandboxID = endpoint.sandboxID, let sandbox = sandboxes[sandboxID] {
+                guard force else {
+                    throw CNMError(
+                        .failedPrecondition,
+                        "endpoint \(endpoint.name) id \(endpoint.id.prefix(12)) has active sandbox \(sandbox.name)"
+                    )
+                }
+                endpoint = try leaveEndpoint(endpoint, from: sandbox)
+            }
+            try dropEndpoint(endpoint)
+        }
+    }
+
+    public func join(
+        endpoint endpointReference: String, sandbox sandboxReference: String, interfaceName: String = ""
+    )
+        throws(CNMError) -> EndpointInfo
+    {
+        try perform("join endpoint \(endpointReference)") {
+            let endpoint = try endpointLookup.find(endpointReference, in: endpoints.values)
+            let sandbox = try sandboxLookup.find(sandboxReference, in: sandboxes.values)
+            return info(of: try joinEndpoint(endpoint, to: sandbox, interfaceName: interfaceName))
+        }
+    }
+
+    public func leave(endpoint endpointReference: String, sandbox sandboxReference: String) throws(CNMError)
+        -> EndpointInfo
+    {
+        try perform("leave endpoint \(endpointReference)") {
+            let endpoint = try endpointLookup.find(endpointReference, in: endpoints.values)
+            let sandbox = try sandboxLookup.find(sandboxReference, in: sandboxes.values)
+            guard let joined = endpoint.sandboxID else {
+                throw CNMError(
+                    .failedPrecondition, "cannot leave endpoint \(endpoint.name) with no attached sandbox")
+            }
+            guard joined == sandbox.id else {
+                throw CNMError(
+                    .failedPrecondition,
+                    "endpoint \(endpoint.name) is joined to sandbox \(sandboxes[joined]?.name ?? joined), not \(sandbox.name)"
+                )
+            }
+            return info(of: try leaveEndpoint(endpoint, from: sandbox))
+        }
+    }
+
+    /// Creates an endpoint named after the sandbox (unless named) and joins it.
+    public func connect(
+        network networkReference: String, sandbox sandboxReference: String, _ request: EndpointCreateRequest
+    )
+        throws(CNMError) -> EndpointInfo
+    {
+        try perform("connect sandbox \(sandboxReference) to network \(networkReference)") {
+            let network = try networkLookup.find(networkReference, in: networks.values)
+            let sandbox = try sandboxLookup.find(sandboxReference, in: sandboxes.values)
+            return info(of: try connectSandbox(sandbox, to: network, request))
+        }
+    }
+
+    public func disconnect(
+        network networkReference: String, sandbox sandboxReference: String, force: Bool = false
+    )
+        throws(CNMError)
+    {
+        try perform("disconnect sandbox \(sandboxReference) from network \(networkReference)") {
+            let network = try networkLookup.find(networkReference, in: networks.values)
+            let sandbox = try sandboxLookup.find(sandboxReference, in: sandboxes.values)
+            guard
+                let endpoint = endpoints.values.first(where: {
+                    $0.networkID == network.id && $0.sandboxID == sandbox.id
+                })
+            else {
+                throw CNMError(
+                    .notFound, "sandbox \(sandbox.name) is not connected to network \(network.name)")
+            }
+            if network.driver == "host" && sandbox.mode == .host && !force {
+                throw CNMError(
+                    .failedPrecondition,
+                    "cannot disconnect sandbox \(sandbox.name) from the host network: it was created in host network mode"
+                )
+            }
+            let left = try leaveEndpoint(endpoint, from: sandbox)
+            try dropEndpoint(left)
+            emit(
+                "network", "disconnect", id: network.id, name: network.name,
+                ["sandbox": sandbox.name, "endpoint": endpoint.id])
+        }
+    }
+
+    // MARK: - Building blocks
+
+    func connectSandbox(_ sandbox: SandboxRecord, to network: NetworkRecord, _ request: EndpointCreateRequest)
+        throws
+        -> EndpointRecord
+    {
+        if endpoints.values.contains(where: { $0.networkID == network.id && $0.sandboxID == sandbox.id }) {
+            throw CNMError(
+                .alreadyExists, "sandbox \(sandbox.name) is already connected to network \(network.name)")
+        }
+        try checkCanJoin(sandbox, network)
+        let endpoint = try buildEndpoint(network: network, request, defaultName: sandbox.name)
+        endpoints[endpoint.id] = endpoint
+        do {
+            let joined = try joinEndpoint(endpoint, to: sandbox, interfaceName: "", storeNew: true)
+            emit(
+                "network", "connect", id: network.id, name: network.name,
+                ["sandbox": sandbox.name, "endpoint": joined.id])
+            return joined
+        } catch {
+            endpoints[endpoint.id] = nil
+            addresses.releaseEndpoint(endpoint)
+            throw error
+        }
+    }
+
+    func checkCanJoin(_ sandbox: SandboxRecord, _ network: NetworkRecord) throws {
+        switch sandbox.mode {
+        case .host:
+            throw CNMError(
+                .failedPrecondition,
+                "sandbox \(sandbox.name) shares the host's network namespace and cannot be connected to network \(network.name)"
+            )
+        case .none:
+            throw CNMError(
+                .failedPrecondition,
+                "sandbox \(sandbox.name) was created with network none (loopback only) and cannot be connected to network \(network.name)"
+            )
+        case .isolated:
+            if network.driver == "host" {
+                throw CNMError(
+                    .failedPrecondition,
+                    "cannot connect sandbox \(sandbox.name) to the host network: create the sandbox with network host instead"
+                )
+            }
+            if network.driver == "null" {
+                throw CNMError(
+                    .failedPrecondition,
+                    "cannot connect sandbox \(sandbox.name) to network none: create the sandbox with network none instead"
+                )
+            }
+        }
+    }
+
+    /// Validates the request and allocates the endpoint's addresses (nothing stored yet).
+    func buildEndpoint(network: NetworkRecord, _ request: EndpointCreateRequest, defaultName: String?) throws
+        -> EndpointRecord
+    {
+        let name = request.name.isEmpty ? (defaultName ?? "") : request.name
+        try Identifiers.validateName(name, field: "endpoint name")
+        if endpoints.values.contains(where: { $0.networkID == network.id && $0.name == name }) {
+            throw CNMError(
+                .alreadyExists, "endpoint with name \(name) already exists in network \(network.name)")
+        }
+        for alias in request.aliases { try Identifiers.validateName(alias, field: "alias") }
+        let links = try request.links.map(LegacyLink.init(parsing:))
+        for binding in request.portBindings { try PortBindings.validate(binding) }
+        if !request.aliases.isEmpty && network.isDefaultBridge {
+            throw CNMError(
+                .invalidArgument, "network-scoped aliases are only supported for user-defined networks")
+        }
+        if network.driver != "bridge"
+            && (!request.ipv4Address.isEmpty || !request.ipv6Address.isEmpty || !request.portBindings.isEmpty)
+        {
+            throw CNMError(
+                .invalidArgument, "addresses and published ports need a bridge network, not \(network.name)")
+        }
+        if network.isDefaultBridge && (!request.ipv4Address.isEmpty || !request.ipv6Address.isEmpty) {
+            throw CNMError(
+                .invalidArgument, "user-specified IP address is supported on user-defined networks only")
+        }
+        if !request.ipv6Address.isEmpty && network.ipv6.isEmpty {
+            throw CNMError.invalid(
+                "ipv6Address", request.ipv6Address, "network \(network.name) has no IPv6 subnet")
+        }
+        let mac =
+            try request.macAddress.isEmpty
+            ? nil : MACAddress.normalize(request.macAddress, field: "macAddress")
+        let id = Identifiers.newID()
+        var endpoint = EndpointRecord(
+            id: id, name: name, networkID: network.id, sandboxID: nil, ipv4: nil, ipv6: nil, macAddress: "",
+            aliases: request.aliases, links: links.map(\.description), portBindings: request.portBindings,
+            interfaceName: nil, hostInterfaceName: nil, createdAt: Date())
+        if network.driver == "bridge" {
+            endpoint.ipv4 = try addresses.allocateAddress(
+                networkID: network.id, ipv6: false, requested: request.ipv4Address, field: "ipv4Address")
+            do {
+                if !network.ipv6.isEmpty {
+                    endpoint.ipv6 = try addresses.allocateAddress(
+                        networkID: network.id, ipv6: true, requested: request.ipv6Address,
+                        field: "ipv6Address")
+                }
+            } catch {
+                addresses.releaseEndpoint(endpoint)
+                throw error
+            }
+            endpoint.macAddress = mac ?? MACAddress.generate(ipv4: endpoint.ipv4)
+        }
+        return endpoint
+    }
+
+    /// Joins an endpoint to a sandbox in the kernel and the store.
+    func joinEndpoint(
+        _ endpoint: EndpointRecord, to sandbox: SandboxRecord, interfaceName: String, storeNew: Bool = false
+    )
+        throws -> EndpointRecord
+    {
+        if let current = endpoint.sandboxID {
+            throw CNMError(
+                .failedPrecondition,
+                "endpoint \(endpoint.name) is already joined to sandbox \(sandboxes[current]?.name ?? current)"
+            )
+        }
+        guard let network = networks[endpoint.networkID] else {
+            throw CNMError(
+                .internalError, "network \(endpoint.networkID) of endpoint \(endpoint.name) is missing")
+        }
+        if !storeNew { try checkCanJoin(sandbox, network) }
+        if endpoints.values.contains(where: { $0.networkID == network.id && $0.sandboxID == sandbox.id }) {
+            throw CNMError(
+                .alreadyExists, "sandbox \(sandbox.name) is already connected to network \(network.name)")
+        }
+        let siblings = sandbox.endpointIDs.compactMap { endpoints[$0] }
+        let name =
+            interfaceName.isEmpty
+            ? nextInterfaceName(taken: siblings.compactMap(\.interfaceName)) : interfaceName
+        if !interfaceName.isEmpty {
+            try BridgeOptions.validateInterfaceName(interfaceName, field: "interfaceName")
+            if siblings.contains(where: { $0.interfaceName == interfaceName }) {
+                throw CNMError(
+                    .alreadyExists, "interface \(interfaceName) already exists in sandbox \(sandbox.name)")
+            }
+        }
+        let providesRoute =
+            !network.isInternal && network.driver == "bridge"
+            && !siblings.contains { sibling in
+                networks[sibling.networkID].map { $0.driver == "bridge" && !$0.isInternal } ?? false
+            }
+        var joined = endpoint
+        joined.sandboxID = sandbox.id
+        joined.interfaceName = network.driver == "bridge" ? name : nil
+        var updatedSandbox = sandbox
+        updatedSandbox.endpointIDs.append(endpoint.id)
+        if network.driver == "bridge" {
+            let namespace = try sandboxNamespace(sandbox)
+            joined.hostInterfaceName = try driver(for: network).join(
+                joined, network: network,
+                context: JoinContext(
+                    sandbox: namespace, interfaceName: name, providesDefaultRoute: providesRoute))
+        }
+        do {
+            try store.write { transaction in
+                try transaction.save(joined)
+                try transaction.save(updatedSandbox)
+            }
+        } catch {
+            try? driver(for: network).leave(joined, network: network)
+            throw error
+        }
+        endpoints[joined.id] = joined
+        sandboxes[sandbox.id] = updatedSandbox
+        refreshSandboxFiles(updatedSandbox)
+        emit(
+            "endpoint", "join", id: joined.id, name: joined.name,
+            ["sandbox": sandbox.name, "network": network.name])
+        return joined
+    }
+
+    /// Removes an endpoint's interfaces and its membership of the sandbox.
+    func leaveEndpoint(_ endpoint: EndpointRecord, from sandbox: SandboxRecord) throws -> EndpointRecord {
+        guard let network = networks[endpoint.networkID] else {
+            throw CNMError(
+                .internalError, "network \(endpoint.networkID) of endpoint \(endpoint.name) is missing")
+        }
+        try driver(for: network).leave(endpoint, network: network)
+        var left = endpoint
+        left.sandboxID = nil
+        left.interfaceName = nil
+        left.hostInterfaceName = nil
+        var updatedSandbox = sandbox
+        updatedSandbox.endpointIDs.removeAll { $0 == endpoint.id }
+        try store.write { transaction in
+            try transaction.save(left)
+            try transaction.save(updatedSandbox)
+        }
+        endpoints[left.id] = left
+        sandboxes[sandbox.id] = updatedSandbox
+        emit(
+            "endpoint", "leave", id: left.id, name: left.name,
+            ["sandbox": sandbox.name, "network": network.name])
+        restoreDefaultRouteIfNeeded(updatedSandbox, leaving: network)
+        refreshSandboxFiles(updatedSandbox)
+        return left
+    }
+
+    /// When the network that gave the default route is left, the next one joined gives it.
+    private func restoreDefaultRouteIfNeeded(_ sandbox: SandboxRecord, leaving network: NetworkRecord) {
+        guard network.driver == "bridge", !network.isInternal, sandbox.mode == .isolated else { return }
+        let next = sandbox.endpointIDs.compactMap { endpoints[$0] }.first { endpoint in
+            networks[endpoint.networkID].map { $0.driver == "bridge" && !$0.isInternal } ?? false
+        }
+        guard let next, let nextNetwork = networks[next.networkID],
+            let namespace = try? sandboxNamespace(sandbox)
+        else { return }
+        do {
+            try driver(for: nextNetwork).addDefaultRoute(next, network: nextNetwork, sandbox: namespace)
+        } catch {
+            logger.warning(
+                "could not move the default route",
+                metadata: ["sandbox": "\(sandbox.name)", "error": "\(error)"])
+        }
+    }
+
+    /// Deletes an endpoint that is not joined: store, addresses, event.
+    func dropEndpoint(_ endpoint: EndpointRecord) throws {
+        try store.deleteEndpoint(endpoint.id)
+        endpoints[endpoint.id] = nil
+        addresses.releaseEndpoint(endpoint)
+        emit(
+            "endpoint", "delete", id: endpoint.id, name: endpoint.name,
+            ["network": networks[endpoint.networkID]?.name ?? ""])
+    }
+
+    func nextInterfaceName(taken: [String]) -> String {
+        let used = Set(taken)
+        var index = 0
+        while used.contains("eth\(index)") { index += 1 }
+        return "eth\(index)"
+    }
+
+    func info(of endpoint: EndpointRecord) -> EndpointInfo {
+        let network = networks[endpoint.networkID]
+        return EndpointInfo(
+            id: endpoint.id, name: endpoint.name, networkID: endpoint.networkID,
+            networkName: network?.name ?? "",
+            sandboxID: endpoint.sandboxID ?? "", ipv4Address: cidr(endpoint.ipv4, in: network?.ipv4 ?? []),
+            ipv6Address: cidr(endpoint.ipv6, in: network?.ipv6 ?? []), macAddress: endpoint.macAddress,
+            gateway: endpoint.ipv4 == nil ? "" : network?.ipv4.first?.gateway ?? "",
+            gatewayIPv6: endpoint.ipv6 == nil ? "" : network?.ipv6.first?.gateway ?? "",
+            aliases: endpoint.aliases, interfaceName: endpoint.interfaceName ?? "",
+            hostInterfaceName: endpoint.hostInterfaceName ?? "", portBindings: endpoint.portBindings)
+    }
+}

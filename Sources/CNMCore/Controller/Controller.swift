@@ -1,0 +1,120 @@
+import Foundation
+import Logging
+
+/// The CNM controller: owns networks, endpoints and sandboxes, enforces the rules
+/// users rely on (DESIGN.md), and drives the kernel through the drivers.
+///
+/// It is an actor on a dedicated serial queue (`DispatchQueueExecutor`). Every
+/// operation is synchronous inside — IPAM, kernel calls and one SQLite
+/// transaction — so it runs whole before the next begins: no operation ever sees
+/// another half done, and blocking system calls stay off the cooperative pool
+/// and the NIO event loops.
+public actor Controller {
+    let configuration: ControllerConfiguration
+    let logger: Logger
+    private let executor: DispatchQueueExecutor
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    let store: ModelStore
+    let kernel: HostKernel
+    var addresses: AddressManager
+    let eventHub = EventHub()
+
+    var networks: [String: NetworkRecord] = [:]
+    var endpoints: [String: EndpointRecord] = [:]
+    var sandboxes: [String: SandboxRecord] = [:]
+    /// Open namespaces of sandboxes, with a netlink socket bound to each.
+    var namespaces: [String: SandboxNamespace] = [:]
+    var lastReconcile: ReconcileReport?
+
+    let networkLookup = ObjectLookup<NetworkRecord>(kind: "network", id: \.id, name: \.name)
+    let sandboxLookup = ObjectLookup<SandboxRecord>(kind: "sandbox", id: \.id, name: \.name)
+    let endpointLookup = ObjectLookup<EndpointRecord>(kind: "endpoint", id: \.id, name: \.name)
+
+    /// Opens the store and the kernel handles. Nothing is created until `start()`.
+    public init(configuration: ControllerConfiguration, logger: Logger = Logger(label: "cnm.core")) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.executor = DispatchQueueExecutor(label: "cnm.controller")
+        do {
+            self.store = try ModelStore(directory: configuration.stateDirectory)
+            self.kernel = try HostKernel(firewallEnabled: configuration.firewallEnabled)
+            self.addresses = try AddressManager(
+                userPools: configuration.defaultAddressPools, machineID: configuration.machineID)
+        } catch {
+            throw CNMError.wrapping(error, operation: "starting the controller")
+        }
+    }
+
+    /// Loads the stored model, creates the predefined networks when missing, and
+    /// reconciles the kernel with the store.
+    public func start() throws {
+        let started = Date()
+        do {
+            try loadModel()
+            var repaired: [String] = []
+            try ensurePredefinedNetworks()
+            repaired += try reconcile()
+            let report = ReconcileReport(
+                startedAt: started, durationMs: Date().timeIntervalSince(started) * 1000, repaired: repaired)
+            lastReconcile = report
+            logger.info(
+                "controller started",
+                metadata: [
+                    "networks": "\(networks.count)", "endpoints": "\(endpoints.count)",
+                    "sandboxes": "\(sandboxes.count)", "repaired": "\(repaired.count)",
+                ])
+        } catch {
+            throw CNMError.wrapping(error, operation: "starting the controller")
+        }
+    }
+
+    /// Counts and facts for GetInfo.
+    public func info() -> ControllerInfo {
+        ControllerInfo(
+            networks: networks.count, endpoints: endpoints.count, sandboxes: sandboxes.count,
+            drivers: ["bridge", "host", "null"], store: "sqlite", stateDir: configuration.stateDirectory,
+            lastReconcile: lastReconcile)
+    }
+
+    /// Model changes from now on (and the kept ones at or after `since`).
+    public nonisolated func events(since: Date? = nil) -> AsyncStream<ControllerEvent> {
+        eventHub.subscribe(since: since)
+    }
+
+    func emit(
+        _ type: String, _ action: String, id: String, name: String, _ attributes: [String: String] = [:]
+    ) {
+        eventHub.publish(
+            ControllerEvent(
+                time: Date(), type: type, action: action, actorID: id, actorName: name, attributes: attributes
+            ))
+    }
+
+    /// Runs one controller operation, turning every failure into a `CNMError`.
+    func perform<T>(_ operation: String, _ body: () throws -> T) throws(CNMError) -> T {
+        do {
+            return try body()
+        } catch {
+            let failure = CNMError.wrapping(error, operation: operation)
+            if failure.code == .internalError || failure.code == .unavailable {
+                logger.error("\(operation) failed", metadata: ["error": "\(failure.message)"])
+            } else {
+                logger.debug("\(operation) refused", metadata: ["error": "\(failure.message)"])
+            }
+            throw failure
+        }
+    }
+
+    private func loadModel() throws {
+        for network in try store.loadNetworks() { networks[network.id] = network }
+        for endpoint in try store.loadEndpoints() { endpoints[endpoint.id] = endpoint }
+        for sandbox in try store.loadSandboxes() { sandboxes[sandbox.id] = sandbox }
+        for network in networks.values {
+            try addresses.restoreNetwork(network)
+        }
+        for endpoint in endpoints.values {
+            try addresses.restoreEndpoint(endpoint)
+        }
+    }
+}

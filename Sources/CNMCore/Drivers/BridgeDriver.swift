@@ -1,0 +1,116 @@
+import Logging
+import Netlink
+
+/// The bridge driver: one Linux bridge per network holding the gateway address;
+/// an endpoint is a veth pair whose peer is born inside the sandbox's namespace
+/// (one netlink request: no namespace move), enslaved to the bridge and up.
+struct BridgeDriver: NetworkDriver {
+    /// Interface group of every host-side veth cnmd creates, so bulk clean-up can
+    /// delete them in one request ("cn" in ASCII; never 0, the default group).
+    static let vethGroup: UInt32 = 0x636E
+
+    let kernel: HostKernel
+    let logger: Logger
+
+    /// The ifalias that marks a kernel object as cnmd's, naming its owner.
+    static func mark(_ id: String) -> String { "cnm:\(id)" }
+
+    func createNetwork(_ network: NetworkRecord) throws {
+        guard let bridgeName = network.bridgeName else { return }
+        let socket = kernel.socket
+        if let existing = try socket.link(named: bridgeName) {
+            guard existing.alias == Self.mark(network.id) else {
+                throw CNMError(
+                    .alreadyExists,
+                    "cannot create network \(network.name): an interface named \(bridgeName) already exists")
+            }
+        } else {
+            _ = try socket.createBridge(
+                name: bridgeName, mtu: network.mtu.map(UInt32.init), mac: nil, alias: Self.mark(network.id),
+                up: true)
+        }
+        try ensureGatewayAddresses(network, bridgeName: bridgeName)
+    }
+
+    /// Puts each subnet's gateway on the bridge (idempotent: reconciliation calls it too).
+    func ensureGatewayAddresses(_ network: NetworkRecord, bridgeName: String) throws {
+        let socket = kernel.socket
+        guard let bridge = try socket.link(named: bridgeName) else {
+            throw CNMError(.internalError, "bridge \(bridgeName) of network \(network.name) vanished")
+        }
+        let present = Set(try socket.addresses(index: bridge.index).map(\.cidr))
+        for subnet in network.ipv4 + network.ipv6 {
+            let cidr = AddressManager.cidr(subnet.gateway, in: [subnet.subnet])
+            if !present.contains(cidr) { try socket.addAddress(cidr, index: bridge.index) }
+        }
+        if !bridge.isUp { try socket.setUp(index: bridge.index) }
+    }
+
+    func deleteNetwork(_ network: NetworkRecord) throws {
+        guard let bridgeName = network.bridgeName else { return }
+        guard let bridge = try kernel.socket.link(named: bridgeName) else { return }
+        guard bridge.alias == Self.mark(network.id) else { return }
+        try kernel.socket.deleteLink(index: bridge.index)
+    }
+
+    func join(_ endpoint: EndpointRecord, network: NetworkRecord, context: JoinContext) throws -> String? {
+        guard let bridgeName = network.bridgeName, let bridge = try kernel.socket.link(named: bridgeName)
+        else {
+            throw CNMError(
+                .internalError, "bridge \(network.bridgeName ?? "?") of network \(network.name) is missing")
+        }
+        let hostName = "veth" + endpoint.id.prefix(7)
+        _ = try kernel.socket.createVethPair(
+            hostName: hostName, peerName: context.interfaceName, peerNamespace: context.sandbox.namespace,
+            hostMasterIndex: bridge.index, hostUp: true, hostAlias: Self.mark(endpoint.id),
+            group: Self.vethGroup,
+            peerMAC: endpoint.macAddress, mtu: network.mtu.map(UInt32.init))
+        do {
+            let socket = context.sandbox.socket
+            guard let inside = try socket.link(named: context.interfaceName) else {
+                throw CNMError(
+                    .internalError, "interface \(context.interfaceName) did not appear in the sandbox")
+            }
+            if let v4 = endpoint.ipv4 {
+                try socket.addAddress(
+                    AddressManager.cidr(v4, in: network.ipv4.map(\.subnet)), index: inside.index)
+            }
+            if let v6 = endpoint.ipv6 {
+                try socket.addAddress(
+                    AddressManager.cidr(v6, in: network.ipv6.map(\.subnet)), index: inside.index)
+            }
+            try socket.setUp(index: inside.index)
+            if context.providesDefaultRoute {
+                try addRoutes(network: network, socket: socket, index: inside.index)
+            }
+        } catch {
+            try? kernel.socket.deleteLink(name: hostName)
+            throw error
+        }
+        return hostName
+    }
+
+    func addDefaultRoute(_ endpoint: EndpointRecord, network: NetworkRecord, sandbox: SandboxNamespace) throws
+    {
+        guard let name = endpoint.interfaceName, let inside = try sandbox.socket.link(named: name) else {
+            return
+        }
+        try addRoutes(network: network, socket: sandbox.socket, index: inside.index)
+    }
+
+    private func addRoutes(network: NetworkRecord, socket: NetlinkSocket, index: Int32) throws {
+        guard !network.isInternal else { return }
+        if let gateway = network.ipv4.first?.gateway {
+            try socket.addRoute(destination: nil, gateway: gateway, index: index)
+        }
+        if let gateway = network.ipv6.first?.gateway {
+            try socket.addRoute(destination: nil, gateway: gateway, index: index)
+        }
+    }
+
+    func leave(_ endpoint: EndpointRecord, network: NetworkRecord) throws {
+        guard let hostName = endpoint.hostInterfaceName else { return }
+        guard let link = try kernel.socket.link(named: hostName) else { return }
+        try kernel.socket.deleteLink(index: link.index)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Netlink
+
+/// The kernel as cnmd's own namespace shows it: its netlink socket, and the
+/// questions the controller asks of it (host routes, links).
+final class HostKernel {
+    /// The namespace cnmd runs in (host sandboxes share it).
+    let namespace: NetworkNamespace
+    let socket: NetlinkSocket
+
+    init(firewallEnabled: Bool) throws {
+        namespace = try NetworkNamespace.ofCurrentThread()
+        socket = try NetlinkSocket()
+    }
+
+    /// Prefixes of main-table routes that automatic subnet picks must avoid: every
+    /// route except default routes and those through the given (cnm) bridges.
+    func hostRoutePrefixes(excludingBridges bridges: Set<String>) throws -> [String] {
+        var bridgeIndexes = Set<Int32>()
+        for name in bridges {
+            if let link = try socket.link(named: name) { bridgeIndexes.insert(link.index) }
+        }
+        var prefixes: [String] = []
+        for family in [AddressFamily.ipv4, .ipv6] {
+            for route in try socket.routes(family: family) {
+                guard !route.isDefault else { continue }
+                let destination = route.destination
+                if let index = route.outputIndex, bridgeIndexes.contains(index) { continue }
+                if destination.hasPrefix("fe80:") || destination.hasPrefix("ff00:") { continue }
+                prefixes.append(destination)
+            }
+        }
+        return prefixes
+    }
+}
+
+/// A sandbox's namespace, opened once, with a netlink socket bound to it.
+final class SandboxNamespace {
+    let namespace: NetworkNamespace
+    let socket: NetlinkSocket
+
+    init(_ namespace: NetworkNamespace) throws {
+        self.namespace = namespace
+        self.socket = try NetlinkSocket(in: namespace)
+    }
+
+    /// Brings the loopback interface up.
+    func bringLoopbackUp() throws {
+        guard let loopback = try socket.link(named: "lo") else { return }
+        if !loopback.isUp { try socket.setUp(index: loopback.index) }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+@testable import CNMCore
+
+/// The bridge driver on a real kernel: bridges, veths, addresses, routes, traffic.
+@Suite("Bridge networks in the kernel")
+struct BridgeNetworkTests {
+    @Test("creating a network makes its bridge with the gateway address on it")
+    func bridgeHasGateway() async throws {
+        let harness = try await ControllerHarness()
+        let network = try await harness.controller.createNetwork(
+            NetworkCreateRequest(name: "front", ipam: [IPAMConfigRequest(subnet: "10.77.1.0/24")]))
+        let bridge = "br-" + network.id.prefix(12)
+        #expect(try harness.linkNames().contains(bridge))
+        let addresses = try harness.inNamespace("ip", "-o", "addr", "show", "dev", bridge)
+        #expect(addresses.contains("10.77.1.1/24"))
+        #expect(network.ipam.first?.gateway == "10.77.1.1")
+        await harness.close()
+    }
+
+    @Test("two connected sandboxes get addresses and default routes and ping each other")
+    func sandboxesPingEachOther() async throws {
+        let harness = try await ControllerHarness()
+        let controller = harness.controller
+        _ = try await controller.createNetwork(
+            NetworkCreateRequest(name: "app", ipam: [IPAMConfigRequest(subnet: "10.77.2.0/24")]))
+        let a = harness.name("a")
+        let b = harness.name("b")
+        _ = try await controller.createSandbox(SandboxCreateRequest(name: a, network: "app"))
+        _ = try await controller.createSandbox(SandboxCreateRequest(name: b))
+        let endpointB = try await controller.connect(network: "app", sandbox: b, EndpointCreateRequest())
+        #expect(endpointB.ipv4Address == "10.77.2.3/24")
+        #expect(endpointB.interfaceName == "eth0")
+
+        let addressA = try harness.inSandbox(a, "ip", "-o", "-4", "addr", "show", "dev", "eth0")
+        #expect(addressA.contains("10.77.2.2/24"))
+        let routeB = try harness.inSandbox(b, "ip", "route", "show", "default")
+        #expect(routeB.contains("default via 10.77.2.1 dev eth0"))
+        #expect(harness.succeeds(inSandbox: a, "ping", "-c1", "-W2", "10.77.2.3"))
+        #expect(harness.succeeds(inSandbox: b, "ping", "-c1", "-W2", "10.77.2.2"))
+        await harness.close()
+    }
+
+    @Test("disconnecting removes the veth from the kernel and frees the address")
+    func disconnectRemovesVeth() async throws {
+        let harness = try await ControllerHarness()
+        let controller = harness.controller
+        _ = try await controller.createNetwork(
+            NetworkCreateRequest(name: "net", ipam: [IPAMConfigRequest(subnet: "10.77.3.0/24")]))
+        let s = harness.name("s")
+        _ = try await controller.createSandbox(SandboxCreateRequest(name: s))
+        let endpoint = try await controller.connect(network: "net", sandbox: s, EndpointCreateRequest())
+        #expect(try harness.linkNames().contains(endpoint.hostInterfaceName))
+        try await controller.disconnect(network: "net", sandbox: s)
+        #expect(!(try harness.linkNames().contains(endpoint.hostInterfaceName)))
+        #expect(!(try harness.inSandbox(s, "ip", "-o", "link").contains("eth0")))
+        let again = try await controller.connect(network: "net", sandbox: s, EndpointCreateRequest())
+        #expect(again.ipv4Address == endpoint.ipv4Address)
+        await harness.close()
+    }
+
+    @Test("deleting a network removes its bridge")
+    func deleteRemovesBridge() async throws {
+        let harness = try await ControllerHarness()
+        let network = try await harness.controller.createNetwork(NetworkCreateRequest(name: "gone"))
+        let bridge = "br-" + network.id.prefix(12)
+        #expect(try harness.linkNames().contains(bridge))
+        try await harness.controller.deleteNetwork("gone")
+        #expect(!(try harness.linkNames().contains(bridge)))
+        await harness.close()
+    }
+
+    @Test("deleting a sandbox with force removes its namespace and every host-side veth")
+    func deleteSandboxRemovesAll() async throws {
+        let harness = try await ControllerHarness()
+        let controller = harness.controller
+        _ = try await controller.createNetwork(NetworkCreateRequest(name: "n1"))
+        _ = try await controller.createNetwork(NetworkCreateRequest(name: "n2"))
+        let s = harness.name("multi")
+        _ = try await controller.createSandbox(SandboxCreateRequest(name: s, network: "n1"))
+        let second = try await controller.connect(network: "n2", sandbox: s, EndpointCreateRequest())
+        #expect(second.interfaceName == "eth1")
+        await #expect(throws: CNMError.self) { try await controller.deleteSandbox(s) }
+        try await controller.deleteSandbox(s, force: true)
+        let vethsLeft = try harness.linkNames().filter { $0.hasPrefix("veth") }
+        #expect(vethsLeft.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: "/run/netns/\(s)"))
+        #expect(
+            try await controller.listEndpoints().filter { $0.networkName == "n1" || $0.networkName == "n2" }
+                .isEmpty)
+        await harness.close()
+    }
+
+    @Test("a sandbox on the default bridge gets an address from 172.17.0.0/16 and the hosts file names it")
+    func defaultBridge() async throws {
+        let harness = try await ControllerHarness()
+        let s = harness.name("d")
+        let sandbox = try await harness.controller.createSandbox(
+            SandboxCreateRequest(name: s, network: "bridge"))
+        let endpoint = try #require(
+            try await harness.controller.listEndpoints(filters: ["sandbox": [s]]).first)
+        #expect(endpoint.ipv4Address == "172.17.0.2/16")
+        #expect(try harness.linkNames().contains("cnm0"))
+        let hosts = try String(contentsOfFile: sandbox.hostsPath, encoding: .utf8)
+        #expect(hosts.contains("172.17.0.2\t\(s)"))
+        await harness.close()
+    }
+}
