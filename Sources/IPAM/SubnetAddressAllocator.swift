@@ -27,6 +27,8 @@ public struct SubnetAddressAllocator: Sendable {
     private var taken: AddressSet
     /// Who holds a reserved address, for error messages: "the gateway", "auxiliary address X".
     private let reservedBy: [IPAddress: String]
+    /// The network/broadcast or anycast addresses, with what they are.
+    private let special: [IPAddress: String]
 
     /// Creates the allocator of `subnet`, reserving its special addresses, the gateway and the
     /// auxiliary addresses.
@@ -46,6 +48,7 @@ public struct SubnetAddressAllocator: Sendable {
                 "ip-range", ipRange.description, "parent subnet \(subnet) doesn't contain ip-range")
         }
         let special = Self.specialAddresses(of: subnet)
+        self.special = special
         for (address, _) in special { _ = taken.insert(address.value - subnet.first.value) }
 
         var reservedBy: [IPAddress: String] = [:]
@@ -108,7 +111,7 @@ public struct SubnetAddressAllocator: Sendable {
     ///   address; `.inUse` when it is taken. Messages use `field`.
     public mutating func allocate(_ address: IPAddress, field: String = "address") throws(IPAMError) {
         try Self.checkAssignable(
-            address, in: subnet, field: field, special: Self.specialAddresses(of: subnet))
+            address, in: subnet, field: field, special: special)
         guard taken.insert(address.value - subnet.first.value) else {
             let holder = reservedBy[address].map { " by \($0)" } ?? ""
             throw IPAMError(
@@ -127,7 +130,7 @@ public struct SubnetAddressAllocator: Sendable {
             .notFound, field: "address", value: address.description,
             message: "address \(address) is not allocated in subnet \(subnet)")
         guard subnet.contains(address), reservedBy[address] == nil,
-            Self.specialAddresses(of: subnet)[address] == nil
+            special[address] == nil
         else { throw notAllocated }
         guard taken.remove(address.value - subnet.first.value) else { throw notAllocated }
         allocatedCount -= 1
