@@ -164,7 +164,7 @@ struct StateStoreTests {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: directory.stateDir, contents: Data("x".utf8))
+        try Data("x".utf8).write(to: URL(fileURLWithPath: directory.stateDir))
         #expect {
             _ = try StateStore(directory: directory.stateDir)
         } throws: { error in
@@ -178,8 +178,7 @@ struct StateStoreTests {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         try FileManager.default.createDirectory(atPath: directory.stateDir, withIntermediateDirectories: true)
-        FileManager.default.createFile(
-            atPath: directory.stateDir + "/cnm.db", contents: Data(repeating: 0x41, count: 4096))
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: directory.stateDir + "/cnm.db"))
         #expect {
             _ = try StateStore(directory: directory.stateDir)
         } throws: { error in
