@@ -13,7 +13,7 @@ extension CNMError {
         case let error as NetlinkError:
             return CNMError(.internalError, "\(operation): \(error)")
         case let error as StoreError:
-            return CNMError(.internalError, "\(operation): state store: \(error)")
+            return CNMError(.internalError, "\(operation): \(error)")
         default:
             return CNMError(.internalError, "\(operation): \(error)")
         }

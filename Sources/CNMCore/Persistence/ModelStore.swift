@@ -43,8 +43,8 @@ final class ModelStore {
         func save(_ sandbox: SandboxRecord) throws {
             try transaction.put(Kind.sandbox, id: sandbox.id, sandbox)
         }
-        func deleteNetwork(_ id: String) throws { try transaction.delete(kind: Kind.network, id: id) }
-        func deleteEndpoint(_ id: String) throws { try transaction.delete(kind: Kind.endpoint, id: id) }
-        func deleteSandbox(_ id: String) throws { try transaction.delete(kind: Kind.sandbox, id: id) }
+        func deleteNetwork(_ id: String) throws { _ = try transaction.delete(kind: Kind.network, id: id) }
+        func deleteEndpoint(_ id: String) throws { _ = try transaction.delete(kind: Kind.endpoint, id: id) }
+        func deleteSandbox(_ id: String) throws { _ = try transaction.delete(kind: Kind.sandbox, id: id) }
     }
 }
