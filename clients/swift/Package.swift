@@ -5,7 +5,7 @@ import PackageDescription
 /// `proto-json/cnm/v1/*.proto`; `CNMClient` is the HTTP/2 Connect client.
 let package = Package(
     name: "cnm-swift-client",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "CNMAPI", targets: ["CNMAPI"]),
         .library(name: "CNMClient", targets: ["CNMClient"]),
