@@ -23,7 +23,7 @@ func measure(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
 }
 
-func measure(_ body: () async throws -> Void) async rethrows -> Double {
+func measureAsync(_ body: () async throws -> Void) async rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
     try await body()
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
@@ -75,14 +75,14 @@ var attach: [Double] = []
 var detach: [Double] = []
 for name in names {
     attach.append(
-        try await measure {
+        try await measureAsync {
             _ = try await controller.connect(network: "bench", sandbox: name, EndpointCreateRequest())
         })
 }
 try sh(["ip", "netns", "exec", names[0], "ping", "-c1", "-W2", "10.201.0.1"])
 if count > 1 { try sh(["ip", "netns", "exec", names[0], "ping", "-c1", "-W2", "10.201.0.3"]) }
 for name in names {
-    detach.append(try await measure { try await controller.disconnect(network: "bench", sandbox: name) })
+    detach.append(try await measureAsync { try await controller.disconnect(network: "bench", sandbox: name) })
 }
 
 // The same work with iproute2, on a bridge of its own and namespaces of its own.
