@@ -57,6 +57,7 @@ public final class ConnectServer: Sendable {
     private let calls = ActiveCalls()
     private let logger: Logger
     private let phase = Mutex(Phase.idle)
+    private let accepted = AcceptedConnections()
 
     /// Creates a server for `router`; nothing listens until ``start(_:)``.
     ///
@@ -88,6 +89,9 @@ public final class ConnectServer: Sendable {
 
     /// The number of calls running now.
     public var activeCalls: Int { self.calls.count }
+
+    /// The number of connections accepted since the start, on all listeners.
+    public var connectionsAccepted: Int { self.accepted.count.withLock { $0 } }
 
     /// Binds every listener and starts accepting. If one fails, those already bound are
     /// closed again and the error is thrown (a ``ServerError`` or the socket's error).
@@ -184,6 +188,7 @@ public final class ConnectServer: Sendable {
 
     private func bootstrap(quiescing: ServerQuiescingHelper, tls: NIOSSLContext?) -> ServerBootstrap {
         let configurator = self.configurator
+        let accepted = self.accepted
         return ServerBootstrap(group: self.group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -194,7 +199,8 @@ public final class ConnectServer: Sendable {
                 }
             }
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                accepted.count.withLock { $0 += 1 }
+                return channel.eventLoop.makeCompletedFuture {
                     try configurator.configure(channel, tls: tls)
                 }
             }
@@ -245,4 +251,9 @@ public final class ConnectServer: Sendable {
         }
         return try load(files.certificateChain) { try NIOSSLContext(configuration: configuration) }
     }
+}
+
+/// Counts accepted connections; a class so that the bootstrap's initializer can share it.
+private final class AcceptedConnections: Sendable {
+    let count = Mutex(0)
 }
