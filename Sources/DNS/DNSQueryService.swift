@@ -39,7 +39,7 @@ final class DNSQueryService: Sendable {
             let responder = self.responder
             let logger = self.logger
             return .deferred(
-                forwarder.forward(bytes, on: loop).flatMapErrorThrowing { error in
+                forwarder.forward(bytes, for: transport, on: loop).flatMapErrorThrowing { error in
                     logger.debug(
                         "DNS forwarding failed",
                         metadata: [

@@ -20,18 +20,27 @@ struct DNSServerUpstreamTests {
 
         var server: DNSUpstreamServer { DNSUpstreamServer(address: address, port: port) }
 
-        /// Reads one forwarded query and answers it with `answer` for its question.
-        func answer(with answer: DNSAddress) throws -> DNSMessage {
+        /// Reads one forwarded query and answers it with `answer` for its question, or with an
+        /// empty truncated reply.
+        @discardableResult
+        func answer(with answer: DNSAddress, truncated: Bool = false) throws -> DNSMessage {
             let (bytes, replyPort) = try socket.receive()
             let query = try DNSMessage(decoding: bytes)
+            try socket.send(
+                try Self.reply(to: query, with: answer, truncated: truncated).encoded(), to: .loopback,
+                port: replyPort)
+            return query
+        }
+
+        static func reply(to query: DNSMessage, with answer: DNSAddress, truncated: Bool = false)
+            -> DNSMessage
+        {
             var header = query.header
             header.isResponse = true
             header.recursionAvailable = true
-            let reply = DNSMessage(
-                header: header, questions: query.questions,
-                answers: [DNSResourceRecord(name: query.questions[0].name, ttl: 42, data: .address(answer))])
-            try socket.send(try reply.encoded(), to: .loopback, port: replyPort)
-            return query
+            header.isTruncated = truncated
+            let record = DNSResourceRecord(name: query.questions[0].name, ttl: 42, data: .address(answer))
+            return DNSMessage(header: header, questions: query.questions, answers: truncated ? [] : [record])
         }
     }
 
@@ -51,7 +60,7 @@ struct DNSServerUpstreamTests {
             case .tcp:
                 socket = try TestSocket.tcp()
                 try socket.connect(.loopback, port: port)
-                try socket.writeAll([0, UInt8(bytes.count)] + bytes)
+                try socket.writeFrame(bytes)
             }
         }
 
@@ -60,8 +69,7 @@ struct DNSServerUpstreamTests {
             case .udp:
                 return try DNSMessage(decoding: socket.receive().bytes)
             case .tcp:
-                let prefix = try socket.readExactly(2)
-                return try DNSMessage(decoding: socket.readExactly(Int(prefix[0]) << 8 | Int(prefix[1])))
+                return try DNSMessage(decoding: socket.readFrame())
             }
         }
     }
@@ -85,6 +93,57 @@ struct DNSServerUpstreamTests {
                         name: try DNSName("example.com"), ttl: 42, data: .address(DNSAddress("192.0.2.7")!))
                 ])
         }
+    }
+
+    @Test("a truncated UDP reply for a TCP client is fetched again over TCP from the same upstream")
+    func retriesTruncatedOverTCP() async throws {
+        let upstream = try FakeUpstream()
+        let stream = try TestSocket.tcp()
+        try stream.bind(.loopback, port: upstream.port)
+        try stream.listen()
+        try await withDNSServer(upstream: .servers([upstream.server])) { _, port in
+            let pending = try PendingQuery("big.example", .a, port: port, over: .tcp, id: 0x5151)
+            try upstream.answer(with: DNSAddress("192.0.2.9")!, truncated: true)
+            let connection = try stream.accept()
+            let query = try DNSMessage(decoding: connection.readFrame())
+            #expect(query.questions == [DNSQuestion(name: try DNSName("big.example"), type: .a)])
+            try connection.writeFrame(
+                try FakeUpstream.reply(to: query, with: DNSAddress("192.0.2.9")!).encoded())
+            let reply = try pending.reply()
+            #expect(reply.header.id == 0x5151 && !reply.header.isTruncated)
+            #expect(reply.answerAddresses == [DNSAddress("192.0.2.9")!])
+        }
+    }
+
+    @Test("a truncated UDP reply is relayed as it is to a UDP client")
+    func relaysTruncatedOverUDP() async throws {
+        let upstream = try FakeUpstream()
+        try await withDNSServer(upstream: .servers([upstream.server])) { _, port in
+            let pending = try PendingQuery("big.example", .a, port: port, over: .udp, id: 0x5252)
+            try upstream.answer(with: DNSAddress("192.0.2.9")!, truncated: true)
+            let reply = try pending.reply()
+            #expect(reply.header.id == 0x5252 && reply.header.isTruncated && reply.answers.isEmpty)
+        }
+    }
+
+    @Test("beyond the limit of forwards in flight a query gets SERVFAIL at once")
+    func forwardLimit() async throws {
+        let silent = try FakeUpstream()
+        let server = DNSServer(
+            source: Fixtures.table,
+            configuration: .init(
+                port: 0, upstream: .servers([silent.server]), upstreamTimeout: .seconds(30),
+                maxConcurrentForwards: 1))
+        let port = try await server.start(addresses: [.loopback])[0].port
+        // The first forward waits on the silent upstream far longer than the client's 5 s receive
+        // timeout, so only a reply sent at once can reach the second client.
+        let first = try PendingQuery("one.example", .a, port: port, over: .udp, id: 1)
+        _ = try silent.socket.receive()
+        let second = try PendingQuery("two.example", .a, port: port, over: .udp, id: 2)
+        let reply = try second.reply()
+        #expect(reply.header.id == 2 && reply.header.responseCode == .serverFailure)
+        _ = first
+        await server.stop()
     }
 
     @Test("internal names are answered locally even when an upstream is set")

@@ -51,6 +51,36 @@ final class TestSocket {
         }
     }
 
+    func listen() throws {
+        guard Glibc.listen(descriptor, 4) == 0 else {
+            throw TestSocketError(operation: "listen", code: errno)
+        }
+    }
+
+    /// The next connection; the receive timeout bounds the wait.
+    func accept() throws -> TestSocket {
+        let connection = Glibc.accept(descriptor, nil, nil)
+        guard connection >= 0 else { throw TestSocketError(operation: "accept", code: errno) }
+        return try TestSocket(adopting: connection)
+    }
+
+    private init(adopting descriptor: Int32, timeoutSeconds: Int = 5) throws {
+        self.descriptor = descriptor
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Reads one DNS message with its 2-byte length prefix.
+    func readFrame() throws -> [UInt8] {
+        let prefix = try readExactly(2)
+        return try readExactly(Int(prefix[0]) << 8 | Int(prefix[1]))
+    }
+
+    /// Writes one DNS message with its 2-byte length prefix.
+    func writeFrame(_ bytes: [UInt8]) throws {
+        try writeAll([UInt8(bytes.count >> 8), UInt8(bytes.count & 0xFF)] + bytes)
+    }
+
     /// The port the kernel gave this socket.
     var localPort: Int {
         var storage = sockaddr_storage()
@@ -165,9 +195,8 @@ enum TestClient {
             let socket = try TestSocket.tcp(family: family)
             if let source { try socket.bind(source) }
             try socket.connect(server, port: port)
-            try socket.writeAll([UInt8(bytes.count >> 8), UInt8(bytes.count & 0xFF)] + bytes)
-            let prefix = try socket.readExactly(2)
-            return try socket.readExactly(Int(prefix[0]) << 8 | Int(prefix[1]))
+            try socket.writeFrame(bytes)
+            return try socket.readFrame()
         }
     }
 
