@@ -10,13 +10,17 @@ public struct ConnectionOptions: ParsableArguments, Sendable {
             valueName: "host"))
     public var host: String?
 
-    @Option(name: .customLong("tls-ca"), help: "CA certificates (PEM) that sign cnmd's certificate.")
+    @Option(
+        name: .customLong("tls-ca"),
+        help: ArgumentHelp("CA certificates (PEM) that sign cnmd's certificate.", valueName: "file"))
     public var tlsCA: String?
 
-    @Option(name: .customLong("tls-cert"), help: "Client certificate (PEM) for TLS.")
+    @Option(
+        name: .customLong("tls-cert"),
+        help: ArgumentHelp("Client certificate (PEM) for TLS.", valueName: "file"))
     public var tlsCert: String?
 
-    @Option(name: .customLong("tls-key"), help: "Key (PEM) of --tls-cert.")
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("Key (PEM) of --tls-cert.", valueName: "file"))
     public var tlsKey: String?
 
     public init() {}
