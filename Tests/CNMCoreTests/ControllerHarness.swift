@@ -33,8 +33,8 @@ final class ControllerHarness: Sendable {
         let resolvConf = directory + ".resolv.conf"
         try "nameserver 127.0.0.53\n".write(toFile: resolvConf, atomically: true, encoding: .utf8)
         var configuration = ControllerConfiguration(
-            stateDirectory: directory, firewallEnabled: false, dnsUpstream: .none,
-            netnsEtcDirectory: "/etc/netns", hostResolvConf: resolvConf, machineID: "cnm-tests")
+            stateDirectory: directory, firewallEnabled: true, dnsUpstream: .none,
+            netnsEtcDirectory: "/etc/netns", hostResolvConf: resolvConf, machineID: "cnm-tests", dnsPort: nil)
         configure(&configuration)
         let finalConfiguration = configuration
         let namespace = namespace

@@ -20,13 +20,15 @@ public struct ControllerConfiguration: Sendable {
     public var hostResolvConf: String
     /// A seed for the IPv6 ULA prefix (the machine ID).
     public var machineID: String
+    /// The port of the embedded DNS on each gateway (53); nil turns it off.
+    public var dnsPort: Int?
 
     public init(
         stateDirectory: String = "/var/lib/cnm", defaultAddressPools: [String] = [],
         defaultBridgeName: String = "cnm0", defaultBridgeSubnet: String = "", firewallEnabled: Bool = true,
         dnsUpstream: DNSUpstreamSetting = .host, defaultBridgeDNS: Bool = false,
         netnsEtcDirectory: String = "/etc/netns",
-        hostResolvConf: String = "/etc/resolv.conf", machineID: String = ""
+        hostResolvConf: String = "/etc/resolv.conf", machineID: String = "", dnsPort: Int? = 53
     ) {
         self.stateDirectory = stateDirectory
         self.defaultAddressPools = defaultAddressPools
@@ -38,6 +40,7 @@ public struct ControllerConfiguration: Sendable {
         self.netnsEtcDirectory = netnsEtcDirectory
         self.hostResolvConf = hostResolvConf
         self.machineID = machineID
+        self.dnsPort = dnsPort
     }
 }
 
@@ -55,5 +58,14 @@ public enum DNSUpstreamSetting: Sendable, Equatable {
         case "": throw CNMError.invalid("dns-upstream", text, "expected host, none or IP[:PORT]")
         default: self = .server(text)
         }
+    }
+}
+
+extension ControllerConfiguration {
+    /// Whether the embedded DNS runs (off only for in-process tests whose controller lives in
+    /// a namespace other than the process's: its sockets would bind in the wrong one).
+    public var embeddedDNSEnabled: Bool {
+        get { dnsPort != nil }
+        set { dnsPort = newValue ? (dnsPort ?? 53) : nil }
     }
 }

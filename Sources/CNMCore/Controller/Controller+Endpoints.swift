@@ -303,6 +303,7 @@ extension Controller {
         }
         endpoints[joined.id] = joined
         sandboxes[sandbox.id] = updatedSandbox
+        publishDNSRecords()
         refreshSandboxFiles(updatedSandbox)
         emit(
             "endpoint", "join", id: joined.id, name: joined.name,
@@ -329,6 +330,7 @@ extension Controller {
         }
         endpoints[left.id] = left
         sandboxes[sandbox.id] = updatedSandbox
+        publishDNSRecords()
         emit(
             "endpoint", "leave", id: left.id, name: left.name,
             ["sandbox": sandbox.name, "network": network.name])

@@ -5,10 +5,21 @@ extension Controller {
     static let predefinedNames: Set<String> = ["bridge", "host", "none", "default"]
     static let knownDrivers: Set<String> = ["bridge", "host", "null", "macvlan", "ipvlan", "overlay"]
 
-    public func createNetwork(_ request: NetworkCreateRequest) throws(CNMError) -> NetworkInfo {
-        try perform("create network \(request.name)") {
+    public func createNetwork(_ request: NetworkCreateRequest) async throws(CNMError) -> NetworkInfo {
+        let created = try perform("create network \(request.name)") {
             let network = try buildNetwork(request)
             return try commitNewNetwork(network)
+        }
+        try await listenForDNS()
+        return created
+    }
+
+    /// Brings the DNS listeners in line after networks came or went.
+    func listenForDNS() async throws(CNMError) {
+        do {
+            try await syncDNSListeners()
+        } catch {
+            throw CNMError.wrapping(error, operation: "embedded DNS")
         }
     }
 
@@ -23,16 +34,17 @@ extension Controller {
         }
     }
 
-    public func deleteNetwork(_ reference: String) throws(CNMError) {
+    public func deleteNetwork(_ reference: String) async throws(CNMError) {
         try perform("delete network \(reference)") {
             let network = try networkLookup.find(reference, in: networks.values)
             try removeNetwork(network)
         }
+        try await listenForDNS()
     }
 
     /// Removes every user-defined network without endpoints that matches; returns their names.
-    public func pruneNetworks(filters: ListFilters = [:]) throws(CNMError) -> [String] {
-        try perform("prune networks") {
+    public func pruneNetworks(filters: ListFilters = [:]) async throws(CNMError) -> [String] {
+        let removed = try perform("prune networks") {
             let filter = try NetworkFilter(filters)
             let unused = networks.values.filter { network in
                 !network.predefined && filter.matches(network)
@@ -45,6 +57,8 @@ extension Controller {
             }
             return removed
         }
+        try await listenForDNS()
+        return removed
     }
 
     // MARK: - Building blocks
@@ -127,6 +141,7 @@ extension Controller {
             throw error
         }
         networks[network.id] = network
+        publishDNSRecords()
         emit("network", "create", id: network.id, name: network.name, ["driver": network.driver])
         return info(of: network)
     }
@@ -145,6 +160,7 @@ extension Controller {
         try store.deleteNetwork(network.id)
         networks[network.id] = nil
         addresses.releaseNetwork(network.id)
+        publishDNSRecords()
         do {
             try driver(for: network).deleteNetwork(network)
         } catch {

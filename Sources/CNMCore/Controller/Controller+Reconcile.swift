@@ -1,3 +1,4 @@
+import Firewall
 import Foundation
 import Netlink
 
@@ -18,6 +19,8 @@ extension Controller {
             }
             try bridge.createNetwork(network)
         }
+
+        repaired += try reconcileFirewall()
 
         var owners: [String: String] = [:]
         for network in networks.values { if let name = network.bridgeName { owners[network.id] = name } }
@@ -69,5 +72,37 @@ extension Controller {
         }
         sandboxes[sandbox.id] = nil
         SandboxFiles.remove(sandbox)
+    }
+
+    /// Removes firewall elements of networks and ports the store does not know, and
+    /// adds the published ports of joined endpoints (networks were added with their bridges).
+    private func reconcileFirewall() throws -> [String] {
+        let endpoints = endpoints
+        let bridgeNetworks = networks.values.filter { $0.driver == "bridge" }
+        return try kernel.withFirewall { firewall in
+            var repaired: [String] = []
+            let bridges = Set(bridgeNetworks.compactMap(\.bridgeName))
+            for network in firewall.networks where !bridges.contains(network.bridge) {
+                try firewall.removeNetwork(bridge: network.bridge)
+                repaired.append("removed firewall elements of unknown bridge \(network.bridge)")
+            }
+            for network in bridgeNetworks {
+                guard let bridge = network.bridgeName else { continue }
+                let joined = endpoints.values.filter { $0.networkID == network.id && $0.sandboxID != nil }
+                let wanted = Set(joined.flatMap(BridgeDriver.firewallBindings))
+                let present = Set(firewall.portBindings(bridge: bridge))
+                let stale = present.subtracting(wanted)
+                if !stale.isEmpty {
+                    try firewall.removePortBindings(Array(stale))
+                    repaired.append("removed \(stale.count) stale published port(s) of \(bridge)")
+                }
+                let missing = wanted.subtracting(present)
+                if !missing.isEmpty {
+                    try firewall.addPortBindings(Array(missing), bridge: bridge)
+                    repaired.append("republished \(missing.count) port(s) on \(bridge)")
+                }
+            }
+            return repaired
+        } ?? []
     }
 }

@@ -223,6 +223,7 @@ extension Controller {
             emit("endpoint", "delete", id: member.id, name: member.name, ["network": networkName])
         }
         sandboxes[sandbox.id] = nil
+        publishDNSRecords()
         SandboxFiles.remove(sandbox)
         emit("sandbox", "delete", id: sandbox.id, name: sandbox.name)
     }
@@ -247,7 +248,7 @@ extension Controller {
             networks[endpoint.networkID].map { (endpoint, $0) }
         }
         let contents = SandboxFiles(
-            sandbox: sandbox, members: members,
+            sandbox: sandbox, members: members, hasDNS: hasDNS,
             peers: { [endpoints, sandboxes] network in
                 endpoints.values.filter { $0.networkID == network.id }.compactMap { endpoint in
                     endpoint.sandboxID.flatMap { sandboxes[$0] }.map { (endpoint, $0) }

@@ -19,6 +19,8 @@ public actor Controller {
     let kernel: HostKernel
     var addresses: AddressManager
     let eventHub = EventHub()
+    /// The embedded resolver, absent when `dnsPort` is nil.
+    let dns: EmbeddedDNS?
 
     var networks: [String: NetworkRecord] = [:]
     var endpoints: [String: EndpointRecord] = [:]
@@ -41,20 +43,29 @@ public actor Controller {
             self.kernel = try HostKernel(firewallEnabled: configuration.firewallEnabled)
             self.addresses = try AddressManager(
                 userPools: configuration.defaultAddressPools, machineID: configuration.machineID)
+            self.dns = try configuration.dnsPort.map { port in
+                try EmbeddedDNS(
+                    upstream: configuration.dnsUpstream, hostResolvConf: configuration.hostResolvConf,
+                    port: port,
+                    logger: logger)
+            }
         } catch {
             throw CNMError.wrapping(error, operation: "starting the controller")
         }
     }
 
-    /// Loads the stored model, creates the predefined networks when missing, and
-    /// reconciles the kernel with the store.
-    public func start() throws {
+    /// Loads the stored model, creates the predefined networks when missing,
+    /// reconciles the kernel with the store, and starts the embedded DNS.
+    public func start() async throws {
         let started = Date()
         do {
             try loadModel()
+            try kernel.withFirewall { try $0.install(ipv6Forwarding: true) }
             var repaired: [String] = []
             try ensurePredefinedNetworks()
             repaired += try reconcile()
+            publishDNSRecords()
+            try await syncDNSListeners()
             let report = ReconcileReport(
                 startedAt: started, durationMs: Date().timeIntervalSince(started) * 1000, repaired: repaired)
             lastReconcile = report
@@ -103,6 +114,35 @@ public actor Controller {
                 logger.debug("\(operation) refused", metadata: ["error": "\(failure.message)"])
             }
             throw failure
+        }
+    }
+
+    /// Whether a network has embedded DNS: every user-defined bridge network, and the
+    /// default one with `--default-bridge-dns`.
+    func hasDNS(_ network: NetworkRecord) -> Bool {
+        dns != nil && (network.isUserDefined || (network.isDefaultBridge && configuration.defaultBridgeDNS))
+    }
+
+    /// Republishes the DNS record table after a membership change.
+    func publishDNSRecords() {
+        guard let dns else { return }
+        let dnsNetworks = networks.values.filter(hasDNS).sorted { $0.name < $1.name }
+        var members: [String: [(EndpointRecord, SandboxRecord)]] = [:]
+        for endpoint in endpoints.values {
+            guard let sandboxID = endpoint.sandboxID, let sandbox = sandboxes[sandboxID] else { continue }
+            members[endpoint.networkID, default: []].append((endpoint, sandbox))
+        }
+        dns.records.publish(EmbeddedDNS.table(networks: dnsNetworks) { members[$0.id] ?? [] })
+    }
+
+    /// Makes the resolver listen on the gateways of exactly the networks with DNS.
+    func syncDNSListeners() async throws {
+        guard let dns else { return }
+        let gateways = networks.values.filter(hasDNS).flatMap { ($0.ipv4 + $0.ipv6).map(\.gateway) }
+        do {
+            try await dns.listen(on: Set(gateways))
+        } catch {
+            throw CNMError(.internalError, "embedded DNS: \(error)")
         }
     }
 

@@ -1,3 +1,4 @@
+import Firewall
 import Logging
 import Netlink
 
@@ -30,6 +31,31 @@ struct BridgeDriver: NetworkDriver {
                 up: true)
         }
         try ensureGatewayAddresses(network, bridgeName: bridgeName)
+        try applyFirewall(network, bridgeName: bridgeName)
+    }
+
+    /// Puts the network into cnmd's nftables sets (isolation, ICC, masquerade).
+    func applyFirewall(_ network: NetworkRecord, bridgeName: String) throws {
+        let options = try BridgeOptions(network.options, networkName: network.name)
+        try kernel.withFirewall { firewall in
+            try firewall.addNetwork(
+                FirewallNetwork(
+                    bridge: bridgeName, subnets: (network.ipv4 + network.ipv6).map(\.subnet),
+                    isInternal: network.isInternal,
+                    icc: options.interContainerCommunication, masquerade: options.masquerade))
+        }
+    }
+
+    /// The endpoint's published ports as the firewall takes them.
+    static func firewallBindings(_ endpoint: EndpointRecord) -> [PortBinding] {
+        endpoint.portBindings.compactMap { binding in
+            let wantsIPv6 = binding.hostIP.contains(":")
+            guard let container = wantsIPv6 ? endpoint.ipv6 : endpoint.ipv4 else { return nil }
+            return PortBinding(
+                hostIP: binding.hostIP.isEmpty ? nil : binding.hostIP, hostPort: UInt16(binding.hostPort),
+                containerIP: container, containerPort: UInt16(binding.containerPort),
+                proto: binding.proto == "udp" ? .udp : .tcp)
+        }
     }
 
     /// Puts each subnet's gateway on the bridge (idempotent: reconciliation calls it too).
@@ -48,6 +74,7 @@ struct BridgeDriver: NetworkDriver {
 
     func deleteNetwork(_ network: NetworkRecord) throws {
         guard let bridgeName = network.bridgeName else { return }
+        try kernel.withFirewall { try $0.removeNetwork(bridge: bridgeName) }
         guard let bridge = try kernel.socket.link(named: bridgeName) else { return }
         guard bridge.alias == Self.mark(network.id) else { return }
         try kernel.socket.deleteLink(index: bridge.index)
@@ -83,6 +110,11 @@ struct BridgeDriver: NetworkDriver {
             if context.providesDefaultRoute {
                 try addRoutes(network: network, socket: socket, index: inside.index)
             }
+            if !endpoint.portBindings.isEmpty {
+                try kernel.withFirewall {
+                    try $0.addPortBindings(Self.firewallBindings(endpoint), bridge: bridgeName)
+                }
+            }
         } catch {
             try? kernel.socket.deleteLink(name: hostName)
             throw error
@@ -109,6 +141,9 @@ struct BridgeDriver: NetworkDriver {
     }
 
     func leave(_ endpoint: EndpointRecord, network: NetworkRecord) throws {
+        if !endpoint.portBindings.isEmpty {
+            try kernel.withFirewall { try $0.removePortBindings(Self.firewallBindings(endpoint)) }
+        }
         guard let hostName = endpoint.hostInterfaceName else { return }
         guard let link = try kernel.socket.link(named: hostName) else { return }
         try kernel.socket.deleteLink(index: link.index)

@@ -1,3 +1,4 @@
+import Firewall
 import IPAM
 import Netlink
 import Store
@@ -12,10 +13,22 @@ extension CNMError {
             return CNMError(code(of: error.kind), error.message)
         case let error as NetlinkError:
             return CNMError(.internalError, "\(operation): \(error)")
+        case let error as FirewallError:
+            return CNMError(code(of: error), "\(operation): \(error)")
         case let error as StoreError:
             return CNMError(.internalError, "\(operation): \(error)")
         default:
             return CNMError(.internalError, "\(operation): \(error)")
+        }
+    }
+
+    private static func code(of error: FirewallError) -> Code {
+        switch error {
+        case .portAlreadyAllocated: .alreadyExists
+        case .invalidBridgeName, .invalidAddress, .invalidPort, .familyMismatch, .addressOutsideNetwork:
+            .invalidArgument
+        case .internalNetwork, .networkHasPorts, .unknownNetwork: .failedPrecondition
+        default: .internalError
         }
     }
 

@@ -1,3 +1,4 @@
+import Firewall
 import Foundation
 import Netlink
 
@@ -7,10 +8,26 @@ final class HostKernel {
     /// The namespace cnmd runs in (host sandboxes share it).
     let namespace: NetworkNamespace
     let socket: NetlinkSocket
+    /// cnmd's nftables table (`inet cnm`), absent with `--firewall none`.
+    private let firewall: Firewall?
+    /// Whether the calling threads already are in `namespace` (always, in cnmd).
+    private let isProcessNamespace: Bool
 
+    /// Opens the netlink socket and the nftables context in the calling thread's namespace.
     init(firewallEnabled: Bool) throws {
         namespace = try NetworkNamespace.ofCurrentThread()
         socket = try NetlinkSocket()
+        firewall = firewallEnabled ? try Firewall() : nil
+        isProcessNamespace = namespace.isSame(as: NetworkNamespace.current)
+    }
+
+    /// Runs firewall work (nft and the sysctls under /proc/sys, which follow the calling
+    /// thread's namespace) in cnmd's namespace; nil without a firewall.
+    @discardableResult
+    func withFirewall<T>(_ body: (Firewall) throws -> T) throws -> T? {
+        guard let firewall else { return nil }
+        if isProcessNamespace { return try body(firewall) }
+        return try withNetns(namespace) { try body(firewall) }
     }
 
     /// Prefixes of main-table routes that automatic subnet picks must avoid: every

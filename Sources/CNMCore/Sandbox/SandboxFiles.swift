@@ -11,6 +11,8 @@ struct SandboxFiles {
     let sandbox: SandboxRecord
     /// The sandbox's endpoints with their networks, in join order.
     let members: [(EndpointRecord, NetworkRecord)]
+    /// Whether a network has embedded DNS (its gateway is then the nameserver).
+    let hasDNS: (NetworkRecord) -> Bool
     /// Joined members of a network: (endpoint, sandbox).
     let peers: (NetworkRecord) -> [(EndpointRecord, SandboxRecord)]
     let hostNameservers: [String]
@@ -20,7 +22,7 @@ struct SandboxFiles {
         var options = sandbox.dnsOptions
         if !sandbox.dnsNameservers.isEmpty {
             lines += sandbox.dnsNameservers.map { "nameserver \($0)" }
-        } else if let network = members.map(\.1).first(where: \.isUserDefined),
+        } else if let network = members.map(\.1).first(where: hasDNS),
             let gateway = network.ipv4.first?.gateway
         {
             lines.append("nameserver \(gateway)")
