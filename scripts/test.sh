@@ -12,7 +12,7 @@ host_state() { ip -o link | sed 's/^[0-9]*: //' | awk '{print $1}' | sort; ip ne
 before=$(host_state)
 
 echo "== swift format lint"
-swift format lint -r Sources Tests clients/swift/Sources clients/swift/Tests 2>&1 | tee /tmp/cnm-lint.txt
+swift format lint -r Sources Tests clients bench 2>&1 | tee /tmp/cnm-lint.txt
 if [ -s /tmp/cnm-lint.txt ]; then echo "swift format lint reported problems"; exit 1; fi
 
 echo "== build"

@@ -44,12 +44,15 @@ public struct EndpointInfo: Sendable, Equatable {
     public var networkName: String
     /// Empty when not joined.
     public var sandboxID: String
+    public var sandboxName: String
     public var ipv4Address: String
     public var ipv6Address: String
     public var macAddress: String
     public var gateway: String
     public var gatewayIPv6: String
     public var aliases: [String]
+    /// Legacy links `name[:alias]`.
+    public var links: [String]
     public var interfaceName: String
     public var hostInterfaceName: String
     public var portBindings: [PortBindingSpec]

@@ -379,11 +379,13 @@ extension Controller {
         return EndpointInfo(
             id: endpoint.id, name: endpoint.name, networkID: endpoint.networkID,
             networkName: network?.name ?? "",
-            sandboxID: endpoint.sandboxID ?? "", ipv4Address: cidr(endpoint.ipv4, in: network?.ipv4 ?? []),
+            sandboxID: endpoint.sandboxID ?? "",
+            sandboxName: endpoint.sandboxID.flatMap { sandboxes[$0]?.name } ?? "",
+            ipv4Address: cidr(endpoint.ipv4, in: network?.ipv4 ?? []),
             ipv6Address: cidr(endpoint.ipv6, in: network?.ipv6 ?? []), macAddress: endpoint.macAddress,
             gateway: endpoint.ipv4 == nil ? "" : network?.ipv4.first?.gateway ?? "",
             gatewayIPv6: endpoint.ipv6 == nil ? "" : network?.ipv6.first?.gateway ?? "",
-            aliases: endpoint.aliases, interfaceName: endpoint.interfaceName ?? "",
+            aliases: endpoint.aliases, links: endpoint.links, interfaceName: endpoint.interfaceName ?? "",
             hostInterfaceName: endpoint.hostInterfaceName ?? "", portBindings: endpoint.portBindings)
     }
 }
