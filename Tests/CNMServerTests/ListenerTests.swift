@@ -1,8 +1,9 @@
-import CNMServer
 import Foundation
 import NIOCore
 import NIOPosix
 import Testing
+
+@testable import CNMServer
 
 /// Where the server listens: Unix socket rules, cleartext TCP rules, address parsing.
 @Suite("Listeners")
@@ -79,6 +80,16 @@ struct ListenerTests {
         // Refused before anything is bound, so no socket is opened on 0.0.0.0.
         await #expect(throws: ServerError.cleartextOnNonLoopback(address: "0.0.0.0:0")) {
             try await server.start([.h2c(HostAndPort(host: "0.0.0.0", port: 0))])
+        }
+    }
+
+    @Test("loopback is 127.0.0.0/8, ::1 and IPv4-mapped 127.x; nothing else")
+    func loopbackAddresses() throws {
+        for loopback in ["127.0.0.1", "127.255.0.9", "::1", "::ffff:127.0.0.1"] {
+            #expect(ConnectServer.isLoopback(try SocketAddress(ipAddress: loopback, port: 1)), "\(loopback)")
+        }
+        for other in ["0.0.0.0", "10.0.0.1", "128.0.0.1", "::", "::2", "fe80::1", "::ffff:10.0.0.1"] {
+            #expect(!ConnectServer.isLoopback(try SocketAddress(ipAddress: other, port: 1)), "\(other)")
         }
     }
 

@@ -1,5 +1,7 @@
 import CNMServer
 import Foundation
+import NIOCore
+import NIOPosix
 import Testing
 
 /// Graceful shutdown: calls in flight finish, streams end with `unavailable`, nothing new is accepted.
@@ -52,5 +54,20 @@ struct ShutdownTests {
         #expect(frames.first.map { String(decoding: $0.payload, as: UTF8.self) } == "\"holding on\"")
         let error = try #require(Envelopes.endStream(frames)?["error"] as? [String: Any])
         #expect(error["code"] as? String == "unavailable")
+    }
+
+    @Test(
+        "a connection that never sent a request is closed at once and does not hold up shutdown",
+        .timeLimit(.minutes(1)))
+    func silentConnection() async throws {
+        let server = try await TestServer.start(.unixHTTP2)
+        let silent = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(unixDomainSocketPath: server.socketPath).get()
+        for _ in 0..<1000 where server.server.connectionsAccepted == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try #require(server.server.connectionsAccepted == 1)
+        await server.server.shutdown()
+        try await silent.closeFuture.get()
     }
 }

@@ -207,7 +207,11 @@ public final class ConnectServer: Sendable {
             .childChannelOption(.allowRemoteHalfClosure, value: false)
     }
 
+    /// A numeric address is taken as it is; a name goes through the resolver.
     private static func resolve(_ address: HostAndPort) throws -> SocketAddress {
+        if let numeric = try? SocketAddress(ipAddress: address.host, port: address.port) {
+            return numeric
+        }
         do {
             return try SocketAddress.makeAddressResolvingHost(address.host, port: address.port)
         } catch {
@@ -215,13 +219,18 @@ public final class ConnectServer: Sendable {
         }
     }
 
-    /// True for 127.0.0.0/8 and ::1.
+    /// True for 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104, judged by the address bytes.
     static func isLoopback(_ address: SocketAddress) -> Bool {
         switch address {
-        case .v4:
-            return address.ipAddress?.hasPrefix("127.") ?? false
-        case .v6:
-            return address.ipAddress == "::1"
+        case .v4(let v4):
+            return UInt32(bigEndian: v4.address.sin_addr.s_addr) >> 24 == 127
+        case .v6(let v6):
+            let bytes = withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
+            let isIPv6Loopback = bytes[0..<15].allSatisfy { $0 == 0 } && bytes[15] == 1
+            let isMappedLoopback =
+                bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF
+                && bytes[12] == 127
+            return isIPv6Loopback || isMappedLoopback
         case .unixDomainSocket:
             return true
         }

@@ -6,7 +6,8 @@ import NIOCore
 /// HTTP/2 clients open with the 24-byte preface `PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n`; nothing
 /// else starts that way. The decision is made as soon as the bytes seen stop matching the
 /// preface (HTTP/1.1) or the whole preface is there (HTTP/2). The bytes read so far are then
-/// passed on unchanged. A connection that sends nothing is closed after the idle timeout.
+/// passed on unchanged. A connection that sends nothing is closed after the idle timeout, or
+/// at once when the server shuts down.
 final class HTTPVersionDetector: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -43,6 +44,16 @@ final class HTTPVersionDetector: ChannelInboundHandler, RemovableChannelHandler 
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.idleTimer?.cancel()
+    }
+
+    /// A connection that has not sent a request yet has nothing to finish: a graceful
+    /// shutdown closes it at once.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
