@@ -128,9 +128,19 @@ struct CNMD: AsyncParsableCommand {
         logger.notice(
             "cnmd \(Self.version.version) serving", metadata: ["listeners": "\(bound.map(\.description))"])
 
-        let signal = await ShutdownSignal.wait()
-        logger.notice("\(signal) received: finishing calls in flight; networks stay in place")
+        var signals = ShutdownSignal.stream().makeAsyncIterator()
+        guard let signal = await signals.next() else { return }
+        logger.notice(
+            "\(signal) received: finishing calls in flight; networks stay in place (again to force)")
+        // A second signal stops at once, for calls that do not finish.
+        let impatience = Task {
+            if let again = await signals.next() {
+                logger.warning("\(again) received again: exiting without waiting for calls")
+                Foundation.exit(1)
+            }
+        }
         await server.shutdown()
+        impatience.cancel()
     }
 
     private func listeners() throws -> [Listener] {

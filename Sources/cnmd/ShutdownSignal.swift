@@ -6,31 +6,42 @@ import Dispatch
     import Darwin
 #endif
 
-/// Waits for SIGTERM or SIGINT, the requests to stop gracefully.
+/// SIGTERM and SIGINT, the requests to stop, as an async sequence of signal names.
 ///
 /// Plain Dispatch signal sources: swift-service-lifecycle would do the same, but it is not a
 /// dependency of this package and cnmd has a single thing to stop.
 enum ShutdownSignal {
-    /// Returns the name of the first of SIGTERM or SIGINT to arrive.
-    static func wait() async -> String {
-        let signals: [(Int32, String)] = [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")]
+    /// Every SIGTERM or SIGINT from now on; the default action (exit) is turned off.
+    static func stream() -> AsyncStream<String> {
         let queue = DispatchQueue(label: "cnmd.signals")
         let (stream, continuation) = AsyncStream<String>.makeStream()
         var sources: [any DispatchSourceSignal] = []
-        for (number, name) in signals {
-            // Ignore the default action so that the source sees the signal instead.
+        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler { continuation.yield(name) }
             source.resume()
             sources.append(source)
         }
-        defer {
-            for source in sources { source.cancel() }
-        }
-        for await name in stream {
-            return name
-        }
-        return "end of signal stream"
+        // The sources live as long as the stream does.
+        let owner = SignalSources(sources)
+        continuation.onTermination = { _ in owner.cancel() }
+        return stream
+    }
+}
+
+/// Keeps the signal sources of one stream alive and cancels them with it.
+///
+/// `@unchecked Sendable`: the array is never mutated after `init`, and dispatch sources are
+/// thread-safe objects, so `cancel()` may run on any thread.
+private final class SignalSources: @unchecked Sendable {
+    private let sources: [any DispatchSourceSignal]
+
+    init(_ sources: [any DispatchSourceSignal]) {
+        self.sources = sources
+    }
+
+    func cancel() {
+        for source in self.sources { source.cancel() }
     }
 }

@@ -59,7 +59,9 @@ struct ConnectGetTests {
         }
     }
 
-    @Test("a GET without encoding or message is invalid_argument", arguments: [Transport.unixHTTP2])
+    @Test(
+        "a GET without encoding or message is invalid_argument; an unknown encoding or a body is 415",
+        arguments: [Transport.unixHTTP2])
     func missingParameters(transport: Transport) async throws {
         try await TestServer.with(transport) { server in
             let noEncoding = try await server.curl.run(EchoService.inspect + "?message=%7B%7D")
@@ -69,6 +71,9 @@ struct ConnectGetTests {
             #expect(noMessage.status == 400)
             let badEncoding = try await server.curl.run(EchoService.inspect + "?encoding=xml&message=x")
             #expect(badEncoding.status == 415)
+            let withBody = try await server.curl.run(
+                EchoService.inspect + "?encoding=json&message=%7B%7D", ["-X", "GET"], body: Data("{}".utf8))
+            #expect(withBody.status == 415, "a GET carries its message in the query, never in a body")
         }
     }
 }

@@ -94,14 +94,30 @@ final class ConnectHTTPHandler: ChannelInboundHandler {
         }
         self.state = .idle
         let writer = ChannelResponseWriter(channel: context.channel)
+        let logger = self.logger
         switch admitted {
         case .unary(let call):
             self.calls.start(streaming: false) {
-                writer.write(await call.reply(toBody: body))
+                let started = ContinuousClock.now
+                let reply = await call.reply(toBody: body)
+                writer.write(reply)
+                logger.debug(
+                    "call",
+                    metadata: [
+                        "procedure": "\(call.context.procedure)", "status": "\(reply.status.code)",
+                        "duration": "\(ContinuousClock.now - started)",
+                    ])
             }
         case .stream(let call):
             self.streamTask = self.calls.start(streaming: true) {
+                let started = ContinuousClock.now
                 await call.run(body: body, writer: writer)
+                logger.debug(
+                    "stream ended",
+                    metadata: [
+                        "procedure": "\(call.context.procedure)",
+                        "duration": "\(ContinuousClock.now - started)",
+                    ])
             }
         }
     }
