@@ -76,12 +76,14 @@ enum APIMapping {
             $0.networkID = info.networkID
             $0.networkName = info.networkName
             $0.sandboxID = info.sandboxID
+            $0.sandboxName = info.sandboxName
             $0.ipv4Address = info.ipv4Address
             $0.ipv6Address = info.ipv6Address
             $0.macAddress = info.macAddress
             $0.gateway = info.gateway
             $0.ipv6Gateway = info.gatewayIPv6
             $0.aliases = info.aliases
+            $0.links = info.links
             $0.interfaceName = info.interfaceName
             $0.hostInterfaceName = info.hostInterfaceName
             $0.portBindings = info.portBindings.map { binding in
