@@ -2,16 +2,29 @@ import Firewall
 import Foundation
 import Netlink
 
-/// Start-up reconciliation: the store is the model, the kernel the second copy of
-/// the truth. What the store has and the kernel lost is recreated; kernel objects
-/// marked as cnmd's (`ifalias cnm:<id>`) that the store does not know are removed.
+/// Start-up reconciliation: the store is the model, the kernel the second copy of the truth.
+/// What the store has and the kernel lost is recreated; kernel objects that are cnmd's and that
+/// the store does not know are removed. A kill -9 at any instant of an operation leaves one of
+/// these differences, so this is what makes a crash harmless.
+///
+/// The steps run in this order because each relies on the ones before:
+/// 1. bridges of bridge networks (with their gateway addresses and firewall sets);
+/// 2. sandboxes whose namespace is gone are released (a leftover, unmounted /run/netns file of a
+///    named one is removed);
+/// 3. cnmd's interfaces without an owner are removed: those marked `ifalias cnm:<id>`, and
+///    veths in cnmd's device group that never got their mark (a crash between creating a veth
+///    pair and setting its alias);
+/// 4. joined endpoints whose veth is gone (a crash between deleting it and storing the leave)
+///    get it back, with their address, inside their sandbox;
+/// 5. a sandbox whose default route went with a network it left (a crash before the route was
+///    moved to the next network) gets it back;
+/// 6. published ports: stale ones are removed, missing ones added.
+/// A repair that fails is logged and reported; it never stops cnmd from starting.
 extension Controller {
     func reconcile() throws -> [String] {
         var repaired: [String] = []
-        let links = try kernel.socket.links()
-        let linkNames = Set(links.map(\.name))
         let bridge = BridgeDriver(kernel: kernel, logger: logger)
-
+        let linkNames = Set(try kernel.socket.links().map(\.name))
         for network in networks.values.sorted(by: { $0.name < $1.name }) where network.driver == "bridge" {
             guard let bridgeName = network.bridgeName else { continue }
             if !linkNames.contains(bridgeName) {
@@ -19,38 +32,37 @@ extension Controller {
             }
             try bridge.createNetwork(network)
         }
-
+        repaired += try releaseVanishedSandboxes()
+        repaired += try removeOrphanInterfaces()
+        repaired += try recreateMissingVeths(bridge)
+        repaired += restoreDefaultRoutes(bridge)
         repaired += try reconcileFirewall()
+        for entry in repaired { logger.notice("reconcile: \(entry)") }
+        return repaired
+    }
 
-        var owners: [String: String] = [:]
-        for network in networks.values { if let name = network.bridgeName { owners[network.id] = name } }
-        for endpoint in endpoints.values {
-            if let name = endpoint.hostInterfaceName { owners[endpoint.id] = name }
-        }
-        for link in links {
-            guard let alias = link.alias, alias.hasPrefix("cnm:") else { continue }
-            let owner = String(alias.dropFirst(4))
-            if owners[owner] == link.name { continue }
-            try? kernel.socket.deleteLink(index: link.index)
-            repaired.append("removed orphan interface \(link.name) (\(alias))")
-        }
+    // MARK: - Sandboxes
 
+    /// Releases every sandbox whose namespace no longer exists, with its endpoints.
+    private func releaseVanishedSandboxes() throws -> [String] {
+        var repaired: [String] = []
         for sandbox in sandboxes.values.sorted(by: { $0.name < $1.name }) where sandbox.mode != .host {
-            if FileManager.default.fileExists(atPath: sandbox.netnsPath) {
+            if (try? NetworkNamespace.open(path: sandbox.netnsPath)) != nil {
                 refreshSandboxFiles(sandbox)
                 continue
             }
+            try releaseVanishedSandbox(sandbox)
             if sandbox.external {
-                try releaseVanishedSandbox(sandbox)
-                repaired.append(
-                    "released sandbox \(sandbox.name): its namespace \(sandbox.netnsPath) is gone")
-            } else {
-                try releaseVanishedSandbox(sandbox)
-                repaired.append(
-                    "removed sandbox \(sandbox.name): its namespace \(sandbox.netnsPath) was deleted")
+                repaired.append("released sandbox \(sandbox.name): its namespace \(sandbox.netnsPath) is gone")
+                continue
             }
+            // A crash between unmounting and unlinking leaves a plain file that would make the
+            // name unusable ("already exists and was not made by cnmd").
+            if FileManager.default.fileExists(atPath: sandbox.netnsPath) {
+                try? NetworkNamespace.delete(name: sandbox.name)
+            }
+            repaired.append("removed sandbox \(sandbox.name): its namespace \(sandbox.netnsPath) was deleted")
         }
-        for entry in repaired { logger.notice("reconcile: \(entry)") }
         return repaired
     }
 
@@ -71,8 +83,112 @@ extension Controller {
             addresses.releaseEndpoint(member)
         }
         sandboxes[sandbox.id] = nil
+        namespaces[sandbox.id] = nil
         SandboxFiles.remove(sandbox)
     }
+
+    // MARK: - Interfaces
+
+    /// Removes cnmd's interfaces that no stored object owns. An interface is cnmd's when its
+    /// alias is `cnm:<id>`, or when it is a veth in ``BridgeDriver/vethGroup``: the group is set
+    /// in the request that creates the pair, the alias only in the next one, so a crash in
+    /// between leaves a veth that only the group marks. Such a veth that a joined endpoint does
+    /// own (by name) gets its alias instead.
+    private func removeOrphanInterfaces() throws -> [String] {
+        var repaired: [String] = []
+        var owners: [String: String] = [:]
+        var joinedByInterface: [String: EndpointRecord] = [:]
+        for network in networks.values { if let name = network.bridgeName { owners[network.id] = name } }
+        for endpoint in endpoints.values where endpoint.sandboxID != nil {
+            guard let name = endpoint.hostInterfaceName else { continue }
+            owners[endpoint.id] = name
+            joinedByInterface[name] = endpoint
+        }
+        for link in try kernel.socket.links() {
+            let alias = link.alias.flatMap { $0.hasPrefix("cnm:") ? $0 : nil }
+            let inVethGroup = link.kind == "veth" && link.group == BridgeDriver.vethGroup
+            guard alias != nil || inVethGroup else { continue }
+            if let alias, owners[String(alias.dropFirst(4))] == link.name { continue }
+            if alias == nil, let owner = joinedByInterface[link.name] {
+                do {
+                    try kernel.socket.setAlias(BridgeDriver.mark(owner.id), index: link.index)
+                    repaired.append("marked interface \(link.name) of endpoint \(owner.name)")
+                } catch {
+                    logger.warning(
+                        "reconcile: could not mark \(link.name)", metadata: ["error": "\(error)"])
+                }
+                continue
+            }
+            try? kernel.socket.deleteLink(index: link.index)
+            repaired.append(
+                "removed orphan interface \(link.name) (\(alias ?? "unmarked veth of cnmd's device group"))")
+        }
+        return repaired
+    }
+
+    /// Gives every joined bridge endpoint whose veth is gone a new veth pair in its sandbox,
+    /// with its interface name, MAC and addresses (its published ports come back in the
+    /// firewall step, its default route in the next one).
+    private func recreateMissingVeths(_ bridge: BridgeDriver) throws -> [String] {
+        var repaired: [String] = []
+        let present = Set(try kernel.socket.links().map(\.name))
+        for endpoint in endpoints.values.sorted(by: { $0.name < $1.name }) {
+            guard let sandboxID = endpoint.sandboxID, let sandbox = sandboxes[sandboxID],
+                sandbox.mode == .isolated, let network = networks[endpoint.networkID], network.driver == "bridge",
+                let hostName = endpoint.hostInterfaceName, let inside = endpoint.interfaceName,
+                !present.contains(hostName)
+            else { continue }
+            do {
+                let namespace = try sandboxNamespace(sandbox)
+                var withoutPorts = endpoint
+                withoutPorts.portBindings = []
+                let created = try bridge.join(
+                    withoutPorts, network: network,
+                    context: JoinContext(sandbox: namespace, interfaceName: inside, providesDefaultRoute: false))
+                if let created, created != hostName {
+                    var renamed = endpoint
+                    renamed.hostInterfaceName = created
+                    try store.save(renamed)
+                    endpoints[endpoint.id] = renamed
+                }
+                repaired.append(
+                    "recreated interface \(inside) of endpoint \(endpoint.name) in sandbox \(sandbox.name)")
+            } catch {
+                logger.error(
+                    "reconcile: could not recreate the veth of endpoint \(endpoint.name)",
+                    metadata: ["sandbox": "\(sandbox.name)", "error": "\(error)"])
+                repaired.append("could not recreate interface \(inside) of endpoint \(endpoint.name): \(error)")
+            }
+        }
+        return repaired
+    }
+
+    /// Adds the default route of every sandbox that should have one and has none: through the
+    /// first non-internal bridge network it joined, as joins and leaves assign it.
+    private func restoreDefaultRoutes(_ bridge: BridgeDriver) -> [String] {
+        var repaired: [String] = []
+        for sandbox in sandboxes.values.sorted(by: { $0.name < $1.name }) where sandbox.mode == .isolated {
+            let provider = sandbox.endpointIDs.compactMap { endpoints[$0] }.first { endpoint in
+                networks[endpoint.networkID].map { $0.driver == "bridge" && !$0.isInternal } ?? false
+            }
+            guard let provider, let network = networks[provider.networkID], !network.ipv4.isEmpty else { continue }
+            do {
+                // Opened only for this look, unless an operation already holds it open.
+                let namespace =
+                    try namespaces[sandbox.id] ?? SandboxNamespace(NetworkNamespace.open(path: sandbox.netnsPath))
+                if try namespace.socket.routes(family: .ipv4).contains(where: \.isDefault) { continue }
+                try bridge.addDefaultRoute(provider, network: network, sandbox: namespace)
+                repaired.append("restored the default route of sandbox \(sandbox.name) through \(network.name)")
+            } catch {
+                logger.warning(
+                    "reconcile: could not restore the default route of sandbox \(sandbox.name)",
+                    metadata: ["error": "\(error)"])
+            }
+        }
+        return repaired
+    }
+
+    // MARK: - Firewall
 
     /// Removes firewall elements of networks and ports the store does not know, and
     /// adds the published ports of joined endpoints (networks were added with their bridges).

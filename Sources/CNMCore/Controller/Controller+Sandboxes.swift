@@ -29,11 +29,14 @@ extension Controller {
                 dnsOptions: request.dnsOptions,
                 extraHosts: extraHosts.map(\.description), resolvConfPath: "", hostsPath: "",
                 createdAt: Date())
-            try openNamespace(for: &sandbox, netnsPath: request.netnsPath)
+            try assignPaths(&sandbox, netnsPath: request.netnsPath)
+            // Journaled before any kernel object exists: after a crash from here on,
+            // reconciliation finds the record and checks its namespace.
+            try store.save(sandbox)
             do {
-                try store.save(sandbox)
+                try openNamespace(for: sandbox)
             } catch {
-                closeNamespace(sandbox)
+                try? store.deleteSandbox(sandbox.id)
                 throw error
             }
             sandboxes[id] = sandbox
@@ -117,22 +120,14 @@ extension Controller {
     }
 
     /// Creates (or opens) the sandbox's namespace and fills in its paths.
-    private func openNamespace(for sandbox: inout SandboxRecord, netnsPath: String) throws {
+    /// Fills in the sandbox's namespace and file paths (nothing is created yet).
+    private func assignPaths(_ sandbox: inout SandboxRecord, netnsPath: String) throws {
         let directory: String
         switch sandbox.mode {
         case .host:
             sandbox.netnsPath = kernel.namespace.path
             directory = "\(configuration.stateDirectory)/sandboxes/\(sandbox.id)"
         case .isolated where !netnsPath.isEmpty, .none where !netnsPath.isEmpty:
-            let namespace: NetworkNamespace
-            do {
-                namespace = try NetworkNamespace.open(path: netnsPath)
-            } catch {
-                throw CNMError.invalid("netnsPath", netnsPath, "not a network namespace: \(error)")
-            }
-            let handle = try SandboxNamespace(namespace)
-            try handle.bringLoopbackUp()
-            namespaces[sandbox.id] = handle
             sandbox.netnsPath = netnsPath
             directory = "\(configuration.stateDirectory)/sandboxes/\(sandbox.id)"
         case .isolated, .none:
@@ -141,6 +136,29 @@ extension Controller {
                 throw CNMError(
                     .alreadyExists, "network namespace \(path) already exists and was not made by cnmd")
             }
+            sandbox.netnsPath = path
+            directory = "\(configuration.netnsEtcDirectory)/\(sandbox.name)"
+        }
+        sandbox.resolvConfPath = "\(directory)/resolv.conf"
+        sandbox.hostsPath = "\(directory)/hosts"
+    }
+
+    /// Creates the sandbox's named namespace, or opens the one handed in, with lo up.
+    private func openNamespace(for sandbox: SandboxRecord) throws {
+        switch sandbox.mode {
+        case .host:
+            return
+        case .isolated where sandbox.external, .none where sandbox.external:
+            let namespace: NetworkNamespace
+            do {
+                namespace = try NetworkNamespace.open(path: sandbox.netnsPath)
+            } catch {
+                throw CNMError.invalid("netnsPath", sandbox.netnsPath, "not a network namespace: \(error)")
+            }
+            let handle = try SandboxNamespace(namespace)
+            try handle.bringLoopbackUp()
+            namespaces[sandbox.id] = handle
+        case .isolated, .none:
             let namespace = try NetworkNamespace.create(name: sandbox.name)
             do {
                 let handle = try SandboxNamespace(namespace)
@@ -150,17 +168,6 @@ extension Controller {
                 try? NetworkNamespace.delete(name: sandbox.name)
                 throw error
             }
-            sandbox.netnsPath = path
-            directory = "\(configuration.netnsEtcDirectory)/\(sandbox.name)"
-        }
-        sandbox.resolvConfPath = "\(directory)/resolv.conf"
-        sandbox.hostsPath = "\(directory)/hosts"
-    }
-
-    private func closeNamespace(_ sandbox: SandboxRecord) {
-        namespaces[sandbox.id] = nil
-        if sandbox.mode != .host && !sandbox.external {
-            try? NetworkNamespace.delete(name: sandbox.name)
         }
     }
 

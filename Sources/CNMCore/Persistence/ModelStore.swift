@@ -29,6 +29,7 @@ final class ModelStore {
     func save(_ sandbox: SandboxRecord) throws { try write { try $0.save(sandbox) } }
     func deleteNetwork(_ id: String) throws { try write { try $0.deleteNetwork(id) } }
     func deleteEndpoint(_ id: String) throws { try write { try $0.deleteEndpoint(id) } }
+    func deleteSandbox(_ id: String) throws { try write { try $0.deleteSandbox(id) } }
 
     /// The changes of one transaction.
     struct ModelTransaction {
