@@ -49,6 +49,13 @@ final class ConnectHTTPHandler: ChannelInboundHandler {
         }
     }
 
+    /// A broken request (HTTP/1.1 parse error, HTTP/2 stream error) ends the connection or
+    /// stream; the HTTP layers have already answered what they could.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        self.logger.debug("closing after error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         self.streamTask?.cancel()
         self.streamTask = nil

@@ -70,6 +70,7 @@ struct ConnectionConfigurator: Sendable {
             }
         }
         try sync.addHandler(http2, position: .before(manager))
+        try sync.addHandler(CloseOnError(logger: self.logger))
     }
 
     private func makeCallHandler() -> ConnectHTTPHandler {

@@ -46,6 +46,11 @@ final class HTTPVersionDetector: ChannelInboundHandler, RemovableChannelHandler 
         self.idleTimer?.cancel()
     }
 
+    /// An error before the protocol is known (a failed TLS handshake) ends the connection.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
     /// A connection that has not sent a request yet has nothing to finish: a graceful
     /// shutdown closes it at once.
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
