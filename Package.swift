@@ -114,6 +114,13 @@ let package = Package(
                 .product(name: "CNMClient", package: "swift"),
                 .product(name: "CNMAPI", package: "swift"),
             ]),
+        // Crash safety, concurrency, hostile input and access of the real cnmd binary.
+        .testTarget(
+            name: "ReliabilityTests",
+            dependencies: [
+                .product(name: "CNMClient", package: "swift"),
+                .product(name: "CNMAPI", package: "swift"),
+            ]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [

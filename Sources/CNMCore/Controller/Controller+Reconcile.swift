@@ -53,7 +53,8 @@ extension Controller {
             }
             try releaseVanishedSandbox(sandbox)
             if sandbox.external {
-                repaired.append("released sandbox \(sandbox.name): its namespace \(sandbox.netnsPath) is gone")
+                repaired.append(
+                    "released sandbox \(sandbox.name): its namespace \(sandbox.netnsPath) is gone")
                 continue
             }
             // A crash between unmounting and unlinking leaves a plain file that would make the
@@ -134,7 +135,8 @@ extension Controller {
         let present = Set(try kernel.socket.links().map(\.name))
         for endpoint in endpoints.values.sorted(by: { $0.name < $1.name }) {
             guard let sandboxID = endpoint.sandboxID, let sandbox = sandboxes[sandboxID],
-                sandbox.mode == .isolated, let network = networks[endpoint.networkID], network.driver == "bridge",
+                sandbox.mode == .isolated, let network = networks[endpoint.networkID],
+                network.driver == "bridge",
                 let hostName = endpoint.hostInterfaceName, let inside = endpoint.interfaceName,
                 !present.contains(hostName)
             else { continue }
@@ -144,7 +146,8 @@ extension Controller {
                 withoutPorts.portBindings = []
                 let created = try bridge.join(
                     withoutPorts, network: network,
-                    context: JoinContext(sandbox: namespace, interfaceName: inside, providesDefaultRoute: false))
+                    context: JoinContext(
+                        sandbox: namespace, interfaceName: inside, providesDefaultRoute: false))
                 if let created, created != hostName {
                     var renamed = endpoint
                     renamed.hostInterfaceName = created
@@ -157,7 +160,8 @@ extension Controller {
                 logger.error(
                     "reconcile: could not recreate the veth of endpoint \(endpoint.name)",
                     metadata: ["sandbox": "\(sandbox.name)", "error": "\(error)"])
-                repaired.append("could not recreate interface \(inside) of endpoint \(endpoint.name): \(error)")
+                repaired.append(
+                    "could not recreate interface \(inside) of endpoint \(endpoint.name): \(error)")
             }
         }
         return repaired
@@ -171,14 +175,18 @@ extension Controller {
             let provider = sandbox.endpointIDs.compactMap { endpoints[$0] }.first { endpoint in
                 networks[endpoint.networkID].map { $0.driver == "bridge" && !$0.isInternal } ?? false
             }
-            guard let provider, let network = networks[provider.networkID], !network.ipv4.isEmpty else { continue }
+            guard let provider, let network = networks[provider.networkID], !network.ipv4.isEmpty else {
+                continue
+            }
             do {
                 // Opened only for this look, unless an operation already holds it open.
                 let namespace =
-                    try namespaces[sandbox.id] ?? SandboxNamespace(NetworkNamespace.open(path: sandbox.netnsPath))
+                    try namespaces[sandbox.id]
+                    ?? SandboxNamespace(NetworkNamespace.open(path: sandbox.netnsPath))
                 if try namespace.socket.routes(family: .ipv4).contains(where: \.isDefault) { continue }
                 try bridge.addDefaultRoute(provider, network: network, sandbox: namespace)
-                repaired.append("restored the default route of sandbox \(sandbox.name) through \(network.name)")
+                repaired.append(
+                    "restored the default route of sandbox \(sandbox.name) through \(network.name)")
             } catch {
                 logger.warning(
                     "reconcile: could not restore the default route of sandbox \(sandbox.name)",

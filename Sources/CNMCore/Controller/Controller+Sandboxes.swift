@@ -205,6 +205,9 @@ extension Controller {
         let members = sandbox.endpointIDs.compactMap { endpoints[$0] }
         let ownsNamespace = sandbox.mode != .host && !sandbox.external
         if ownsNamespace {
+            // The veths go with the namespace; their published ports must be withdrawn here.
+            let published = members.flatMap(BridgeDriver.firewallBindings)
+            if !published.isEmpty { try kernel.withFirewall { try $0.removePortBindings(published) } }
             namespaces[sandbox.id] = nil
             try NetworkNamespace.delete(name: sandbox.name)
             try waitUntilGone(members.compactMap(\.hostInterfaceName))

@@ -16,18 +16,34 @@ struct BridgeDriver: NetworkDriver {
     /// The ifalias that marks a kernel object as cnmd's, naming its owner.
     static func mark(_ id: String) -> String { "cnm:\(id)" }
 
+    /// The bridge's own MAC address, derived from the network ID (locally administered,
+    /// unicast: `0a:` and the ID's first five bytes).
+    ///
+    /// A bridge whose address was never set takes the lowest MAC of its ports, so it changed
+    /// whenever a veth joined or left, and every sandbox's ARP entry for the gateway went stale
+    /// (pings to the gateway failed until it was resolved again). A set address never moves.
+    static func bridgeMAC(_ networkID: String) -> String {
+        let hex = Array(networkID.lowercased().filter(\.isHexDigit).prefix(10))
+        let padded = hex + Array(repeating: Character("0"), count: 10 - hex.count)
+        let bytes = stride(from: 0, to: 10, by: 2).map { String(padded[$0..<$0 + 2]) }
+        return (["0a"] + bytes).joined(separator: ":")
+    }
+
     func createNetwork(_ network: NetworkRecord) throws {
         guard let bridgeName = network.bridgeName else { return }
         let socket = kernel.socket
+        let mac = Self.bridgeMAC(network.id)
         if let existing = try socket.link(named: bridgeName) {
             guard existing.alias == Self.mark(network.id) else {
                 throw CNMError(
                     .alreadyExists,
                     "cannot create network \(network.name): an interface named \(bridgeName) already exists")
             }
+            // Bridges made before their address was pinned still follow their ports.
+            if existing.mac != mac { try socket.setMAC(mac, index: existing.index) }
         } else {
             _ = try socket.createBridge(
-                name: bridgeName, mtu: network.mtu.map(UInt32.init), mac: nil, alias: Self.mark(network.id),
+                name: bridgeName, mtu: network.mtu.map(UInt32.init), mac: mac, alias: Self.mark(network.id),
                 up: true)
         }
         try ensureGatewayAddresses(network, bridgeName: bridgeName)

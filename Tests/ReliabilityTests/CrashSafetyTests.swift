@@ -1,0 +1,173 @@
+import CNMAPI
+import CNMClient
+import Foundation
+import Testing
+
+extension ReliabilityTests {
+    @Suite("Crash safety under kill -9")
+    struct CrashSafetyTests {
+        static let kills = 20
+        static let workers = 4
+
+        @Test(
+            "kill -9 at random moments of a 4-client churn: after every restart store and kernel agree and no acknowledged change is lost"
+        )
+        func killNineDuringChurn() async throws {
+            try PrivateNetns.require()
+            let tag = PrivateNetns.uniqueTag("t")
+            try await CNMDaemon.with(tag: tag) { daemon in
+                try await daemon.start()
+                let plan = ChurnPlan(tag: tag, networks: 3, sandboxes: 12, workers: Self.workers)
+                let admin = try daemon.makeClient()
+                for name in plan.networks {
+                    var request = Cnm_V1_CreateNetworkRequest()
+                    request.name = name
+                    _ = try await admin.createNetwork(request)
+                }
+                let clients = try (0..<Self.workers).map { _ in try daemon.makeClient() }
+                var workers = (0..<Self.workers).map {
+                    ChurnWorker(index: $0, plan: plan, seed: 0x5EED_0000 + UInt64($0))
+                }
+                let stats = ChurnStats()
+                let check = ConsistencyCheck(netns: daemon.netns, tag: tag)
+                var schedule = SeededGenerator(seed: 0xC0FF_EE00)
+                var figures = TortureFigures()
+
+                for round in 1...Self.kills {
+                    let stop = StopFlag()
+                    let current = workers
+                    let running = Task {
+                        await withTaskGroup(of: (Int, ChurnWorker, Int).self) { group in
+                            for (index, worker) in current.enumerated() {
+                                let client = clients[index]
+                                group.addTask {
+                                    var worker = worker
+                                    let cleaned = await worker.run(client, stop: stop, stats: stats)
+                                    return (index, worker, cleaned)
+                                }
+                            }
+                            var result = current
+                            var cleaned = 0
+                            for await (index, worker, count) in group {
+                                result[index] = worker
+                                cleaned += count
+                            }
+                            return (result, cleaned)
+                        }
+                    }
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 150...1200, using: &schedule)))
+                    try await daemon.killHard()
+                    stop.set()
+                    let (after, cleaned) = await running.value
+                    workers = after
+                    figures.leftoversCleaned += cleaned
+
+                    let restart = ContinuousClock.now
+                    try await daemon.start()
+                    figures.restarts.append(ContinuousClock.now - restart)
+                    let model = try await ModelSnapshot.read(admin)
+                    let info = try await admin.getInfo()
+                    figures.record(repairs: info.lastReconcile.repaired)
+                    let report = try await check.run(model)
+                    figures.record(report)
+                    #expect(report.isConsistent, "after kill \(round):\n\(report.summary)")
+                    let lost = workers.flatMap { $0.lostChanges(in: model) }
+                    figures.lost += lost.count
+                    #expect(
+                        lost.isEmpty,
+                        "after kill \(round), acknowledged changes are missing:\n\(lost.joined(separator: "\n"))"
+                    )
+                    figures.leftovers += workers.indices.reduce(0) { $0 + workers[$1].resync(with: model) }
+                    figures.killsSurvived += 1
+                }
+
+                // Everything the churn made can be removed, and then nothing is left in the kernel.
+                let model = try await ModelSnapshot.read(admin)
+                for sandbox in model.sandboxes where sandbox.name.hasPrefix(tag) {
+                    var request = Cnm_V1_DeleteSandboxRequest()
+                    request.sandbox = sandbox.id
+                    request.force = true
+                    _ = try await admin.deleteSandbox(request)
+                }
+                for endpoint in try await admin.listEndpoints().endpoints where endpoint.name.hasPrefix(tag) {
+                    var request = Cnm_V1_DeleteEndpointRequest()
+                    request.endpoint = endpoint.id
+                    request.force = true
+                    _ = try await admin.deleteEndpoint(request)
+                }
+                let emptied = try await check.run(try await ModelSnapshot.read(admin))
+                #expect(emptied.isConsistent, "after deleting everything:\n\(emptied.summary)")
+                let veths = try await KernelView.links(in: daemon.netns).filter { $0.kind == "veth" }
+                #expect(veths.isEmpty, "veths left after deleting every sandbox: \(veths.map(\.name))")
+                let namespaces = KernelView.namespaceNames().filter { $0.hasPrefix(tag) }
+                #expect(namespaces.isEmpty, "namespaces left after deleting every sandbox: \(namespaces)")
+                await admin.close()
+                for client in clients { await client.close() }
+                #expect(try await daemon.stop() == 0)
+
+                let succeeded = await stats.succeeded
+                let unexpected = await stats.unexpected
+                let samples = await stats.unexpectedSamples
+                print(
+                    """
+                    torture: \(figures.killsSurvived)/\(Self.kills) kill -9 survived (\(Self.workers) clients, \
+                    \(plan.networks.count) networks × \(plan.sandboxes.count) sandboxes, seeds 0x5EED0000+, 0xC0FFEE00)
+                    torture: operations: \(await stats.totalSucceeded) succeeded \
+                    \(succeeded.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); \
+                    \(await stats.totalRefused) refused by the rules \(await stats.refused); \
+                    \(await stats.interrupted) cut off by a kill; \(unexpected) unexpected \(samples)
+                    torture: leaks found \(figures.leaks.count) \(figures.leaks.sorted()); \
+                    records without kernel objects \(figures.missing.count) \(figures.missing.sorted()); \
+                    mismatches \(figures.broken.count) \(figures.broken.sorted()); \
+                    acknowledged changes lost \(figures.lost)
+                    torture: reconciliation repaired \(figures.repairs) objects: \(figures.repairKinds.sorted { $0.key < $1.key })
+                    torture: unjoined endpoints left by disconnects cut off between their two commits: \
+                    \(figures.leftovers) (deleted by the workers: \(figures.leftoversCleaned)); \
+                    stale /etc/netns directories seen: \(figures.staleFiles.count)
+                    torture: restart to serving: median \(figures.median(figures.restarts)), \
+                    max \(figures.restarts.max() ?? .zero); gateway pings checked \(figures.pings)
+                    """)
+                #expect(unexpected == 0, "unexpected errors: \(samples)")
+            }
+        }
+    }
+}
+
+/// What the torture test counts across its rounds.
+struct TortureFigures {
+    var killsSurvived = 0
+    var restarts: [Duration] = []
+    var leaks = Set<String>()
+    var missing = Set<String>()
+    var broken = Set<String>()
+    var staleFiles = Set<String>()
+    var lost = 0
+    var repairs = 0
+    var repairKinds: [String: Int] = [:]
+    var leftovers = 0
+    var leftoversCleaned = 0
+    var pings = 0
+
+    mutating func record(_ report: ConsistencyReport) {
+        self.leaks.formUnion(report.leaks)
+        self.missing.formUnion(report.missing)
+        self.broken.formUnion(report.broken)
+        self.staleFiles.formUnion(report.staleFiles)
+        self.pings += report.pings
+    }
+
+    /// Counts repairs by kind: their first three plain words ("removed orphan interface").
+    mutating func record(repairs: [String]) {
+        self.repairs += repairs.count
+        for entry in repairs {
+            let words = entry.split(separator: " ").filter { $0.allSatisfy { $0 >= "a" && $0 <= "z" } }
+            let kind = words.prefix(3).joined(separator: " ")
+            self.repairKinds[kind, default: 0] += 1
+        }
+    }
+
+    func median(_ values: [Duration]) -> Duration {
+        guard !values.isEmpty else { return .zero }
+        return values.sorted()[values.count / 2]
+    }
+}

@@ -1,0 +1,250 @@
+import CNMAPI
+import CNMClient
+
+/// The names the churn works on: networks, sandboxes and stand-alone endpoints.
+struct ChurnPlan: Sendable {
+    let tag: String
+    let networks: [String]
+    let sandboxes: [String]
+    let workers: Int
+    /// Stand-alone endpoints (CreateEndpoint + Join) per network and worker.
+    let endpointsPerWorker: Int
+
+    init(tag: String, networks: Int, sandboxes: Int, workers: Int, endpointsPerWorker: Int = 1) {
+        self.tag = tag
+        self.networks = (0..<networks).map { "\(tag)n\($0)" }
+        self.sandboxes = (0..<sandboxes).map { "\(tag)s\($0)" }
+        self.workers = workers
+        self.endpointsPerWorker = endpointsPerWorker
+    }
+}
+
+/// A stand-alone endpoint: its name (unique across networks) and its network.
+struct OwnedEndpoint: Sendable, Hashable {
+    var name: String
+    var network: String
+}
+
+/// One of the concurrent churn clients. Each worker owns a share of the sandboxes and
+/// endpoints and only ever touches its own, so it knows the acknowledged state of each: an
+/// operation cnmd answered with success is durable, and after a kill -9 and restart the store
+/// must show it. Objects of an operation cut off by the kill are "uncertain" until the next
+/// restart, when the worker takes their state from the store.
+struct ChurnWorker: Sendable {
+    enum Operation: String, Sendable, CaseIterable {
+        case createSandbox, deleteSandbox, connect, disconnect, createEndpoint, join, leave, deleteEndpoint
+    }
+
+    static let weights: [(Operation, Int)] = [
+        (.createSandbox, 20), (.deleteSandbox, 10), (.connect, 24), (.disconnect, 16),
+        (.createEndpoint, 8), (.join, 8), (.leave, 6), (.deleteEndpoint, 8),
+    ]
+
+    let index: Int
+    let plan: ChurnPlan
+    let ownedSandboxes: [String]
+    let ownedEndpoints: [OwnedEndpoint]
+    private var random: SeededGenerator
+    /// Acknowledged state: sandbox → names of the networks it is on (absent: no such sandbox).
+    private var sandboxes: [String: Set<String>] = [:]
+    /// Acknowledged state: endpoint → the sandbox it is joined to ("" when not joined).
+    private var endpoints: [String: String] = [:]
+    private var uncertain: Set<String> = []
+    /// Unjoined endpoints named after an owned sandbox (the remainder of a disconnect cut off
+    /// between its two commits): deleted at the start of the next round so connects work again.
+    private var leftovers: [String] = []
+
+    init(index: Int, plan: ChurnPlan, seed: UInt64) {
+        self.index = index
+        self.plan = plan
+        self.ownedSandboxes = plan.sandboxes.enumerated().filter { $0.offset % plan.workers == index }.map(
+            \.element)
+        self.ownedEndpoints = plan.networks.enumerated().flatMap { networkIndex, network in
+            (0..<plan.endpointsPerWorker).map {
+                OwnedEndpoint(
+                    name: "\(plan.tag)n\(networkIndex)e\(index * plan.endpointsPerWorker + $0)",
+                    network: network)
+            }
+        }
+        self.random = SeededGenerator(seed: seed)
+    }
+
+    /// Runs random operations until `stop` is set. Returns the number of leftover endpoints it
+    /// deleted first.
+    mutating func run(_ client: CNMClient, stop: StopFlag, stats: ChurnStats) async -> Int {
+        var cleaned = 0
+        for id in self.leftovers {
+            var request = Cnm_V1_DeleteEndpointRequest()
+            request.endpoint = id
+            if (try? await client.deleteEndpoint(request)) != nil { cleaned += 1 }
+        }
+        self.leftovers = []
+        while !stop.isSet {
+            let operation = self.random.weighted(Self.weights)
+            await self.perform(operation, client, stop: stop, stats: stats)
+        }
+        return cleaned
+    }
+
+    private mutating func perform(
+        _ operation: Operation, _ client: CNMClient, stop: StopFlag, stats: ChurnStats
+    ) async {
+        let sandbox = self.ownedSandboxes.randomElement(using: &self.random)!
+        let network = self.plan.networks.randomElement(using: &self.random)!
+        let endpoint = self.ownedEndpoints.randomElement(using: &self.random)!
+        let withNetwork = Bool.random(using: &self.random)
+        let publish = Int.random(in: 0..<4, using: &self.random) == 0
+        let hostPort = UInt32(31000 + Int.random(in: 0..<24, using: &self.random))
+        let options = CNMCallOptions(timeout: .seconds(30))
+        var touched: [String] = []
+        do {
+            switch operation {
+            case .createSandbox:
+                touched = [sandbox]
+                var request = Cnm_V1_CreateSandboxRequest()
+                request.name = sandbox
+                if withNetwork { request.network = network }
+                _ = try await client.createSandbox(request, options: options)
+                self.sandboxes[sandbox] = withNetwork ? [network] : []
+            case .deleteSandbox:
+                let members = self.endpoints.filter { $0.value == sandbox }.map(\.key)
+                touched = [sandbox] + members
+                var request = Cnm_V1_DeleteSandboxRequest()
+                request.sandbox = sandbox
+                request.force = true
+                _ = try await client.deleteSandbox(request, options: options)
+                self.sandboxes[sandbox] = nil
+                for member in members { self.endpoints[member] = nil }
+            case .connect:
+                touched = [sandbox]
+                var request = Cnm_V1_ConnectSandboxRequest()
+                request.network = network
+                request.sandbox = sandbox
+                if publish {
+                    var binding = Cnm_V1_PortBinding()
+                    binding.hostPort = hostPort
+                    binding.containerPort = 80
+                    binding.protocol = "tcp"
+                    request.endpointConfig.portBindings = [binding]
+                }
+                _ = try await client.connectSandbox(request, options: options)
+                self.sandboxes[sandbox, default: []].insert(network)
+            case .disconnect:
+                let members = self.endpoints.filter { name, joined in
+                    joined == sandbox
+                        && self.ownedEndpoints.contains(OwnedEndpoint(name: name, network: network))
+                }.map(\.key)
+                touched = [sandbox] + members
+                var request = Cnm_V1_DisconnectSandboxRequest()
+                request.network = network
+                request.sandbox = sandbox
+                _ = try await client.disconnectSandbox(request, options: options)
+                self.sandboxes[sandbox]?.remove(network)
+                for member in members { self.endpoints[member] = nil }
+            case .createEndpoint:
+                touched = [endpoint.name]
+                var request = Cnm_V1_CreateEndpointRequest()
+                request.network = endpoint.network
+                request.name = endpoint.name
+                _ = try await client.createEndpoint(request, options: options)
+                self.endpoints[endpoint.name] = ""
+            case .join:
+                touched = [endpoint.name, sandbox]
+                var request = Cnm_V1_JoinRequest()
+                request.endpoint = endpoint.name
+                request.sandbox = sandbox
+                _ = try await client.join(request, options: options)
+                self.endpoints[endpoint.name] = sandbox
+                self.sandboxes[sandbox, default: []].insert(endpoint.network)
+            case .leave:
+                let joined = self.endpoints[endpoint.name].flatMap { $0.isEmpty ? nil : $0 } ?? sandbox
+                touched = [endpoint.name, joined]
+                var request = Cnm_V1_LeaveRequest()
+                request.endpoint = endpoint.name
+                request.sandbox = joined
+                _ = try await client.leave(request, options: options)
+                self.endpoints[endpoint.name] = ""
+                self.sandboxes[joined]?.remove(endpoint.network)
+            case .deleteEndpoint:
+                let joined = self.endpoints[endpoint.name] ?? ""
+                touched = [endpoint.name, joined]
+                var request = Cnm_V1_DeleteEndpointRequest()
+                request.endpoint = endpoint.name
+                request.force = true
+                _ = try await client.deleteEndpoint(request, options: options)
+                self.endpoints[endpoint.name] = nil
+                if !joined.isEmpty { self.sandboxes[joined]?.remove(endpoint.network) }
+            }
+            await stats.success(operation.rawValue)
+        } catch {
+            // Every call throws CNMError, so `error` is one.
+            switch error.code {
+            case .notFound, .alreadyExists, .failedPrecondition:
+                await stats.refusal(error.code)
+            case .unavailable, .canceled, .deadlineExceeded:
+                self.uncertain.formUnion(touched)
+                await stats.interruption()
+                if !stop.isSet { try? await Task.sleep(for: .milliseconds(5)) }
+            default:
+                self.uncertain.formUnion(touched)
+                await stats.unexpected(operation.rawValue, error)
+            }
+        }
+    }
+
+    /// Acknowledged changes the store does not show.
+    func lostChanges(in model: ModelSnapshot) -> [String] {
+        var lost: [String] = []
+        let sandboxNames = Dictionary(
+            model.sandboxes.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        for name in self.ownedSandboxes where !self.uncertain.contains(name) {
+            let stored = Self.networks(of: name, in: model)
+            if stored != self.sandboxes[name] {
+                lost.append(
+                    "sandbox \(name): acknowledged \(Self.describe(self.sandboxes[name])), stored \(Self.describe(stored))"
+                )
+            }
+        }
+        for endpoint in self.ownedEndpoints where !self.uncertain.contains(endpoint.name) {
+            let stored = model.endpoints.first {
+                $0.name == endpoint.name && $0.networkName == endpoint.network
+            }
+            let storedJoin = stored.map { sandboxNames[$0.sandboxID] ?? "" }
+            if storedJoin != self.endpoints[endpoint.name] {
+                lost.append(
+                    "endpoint \(endpoint.name): acknowledged \(self.endpoints[endpoint.name].map { "joined to '\($0)'" } ?? "absent"), stored \(storedJoin.map { "joined to '\($0)'" } ?? "absent")"
+                )
+            }
+        }
+        return lost
+    }
+
+    /// Takes the state of every owned object from the store (after a restart) and notes the
+    /// leftover endpoints of interrupted disconnects; returns how many there are.
+    mutating func resync(with model: ModelSnapshot) -> Int {
+        self.uncertain = []
+        for name in self.ownedSandboxes { self.sandboxes[name] = Self.networks(of: name, in: model) }
+        let sandboxNames = Dictionary(
+            model.sandboxes.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        for endpoint in self.ownedEndpoints {
+            let stored = model.endpoints.first {
+                $0.name == endpoint.name && $0.networkName == endpoint.network
+            }
+            self.endpoints[endpoint.name] = stored.map { sandboxNames[$0.sandboxID] ?? "" }
+        }
+        let owned = Set(self.ownedSandboxes)
+        self.leftovers = model.endpoints.filter { $0.sandboxID.isEmpty && owned.contains($0.name) }.map(\.id)
+        return self.leftovers.count
+    }
+
+    /// The networks a sandbox is on according to the store; nil when there is no such sandbox.
+    private static func networks(of sandbox: String, in model: ModelSnapshot) -> Set<String>? {
+        guard let record = model.sandboxes.first(where: { $0.name == sandbox }) else { return nil }
+        return Set(model.endpoints.filter { $0.sandboxID == record.id }.map(\.networkName))
+    }
+
+    private static func describe(_ networks: Set<String>?) -> String {
+        guard let networks else { return "absent" }
+        return "on \(networks.sorted())"
+    }
+}
