@@ -81,7 +81,7 @@ struct CLITests {
         }
     }
 
-    @Test("network create prints the full ID and rm prints the names it removed")
+    @Test("network create prints the full ID; rm and prune print the names they removed")
     func networkCreateAndRemove() async throws {
         try await TestDaemon.with { daemon in
             let created = try await daemon.checkCLI("network", "create", "--subnet", "10.77.0.0/24", "web")
@@ -99,6 +99,19 @@ struct CLITests {
             #expect(
                 try await daemon.client.listNetworks().networks.map(\.name).sorted() == [
                     "bridge", "host", "none",
+                ])
+
+            for name in ["unused1", "unused2", "used"] {
+                try await daemon.checkCLI("network", "create", name)
+            }
+            let sandbox = daemon.sandbox("box")
+            try await daemon.checkCLI("sandbox", "create", "--network", "used", sandbox)
+            let pruned = try await daemon.checkCLI("network", "prune", "-f")
+            #expect(pruned.lines.first == "Deleted Networks:")
+            #expect(pruned.lines.dropFirst().sorted() == ["unused1", "unused2"])
+            #expect(
+                try await daemon.client.listNetworks().networks.map(\.name).sorted() == [
+                    "bridge", "host", "none", "used",
                 ])
         }
     }
@@ -120,6 +133,20 @@ struct CLITests {
             #expect(duplicate.status == 1)
             #expect(duplicate.standardError.hasPrefix("Error: "))
             #expect(duplicate.standardError.contains("bridge"))
+        }
+    }
+
+    @Test("version and info report what cnmd says about itself")
+    func versionAndInfo() async throws {
+        try await TestDaemon.with { daemon in
+            let server = try await daemon.client.getVersion()
+            let version = try await daemon.checkCLI("version")
+            #expect(version.standardOutput.contains(server.version))
+            #expect(version.standardOutput.contains(server.apiVersion))
+            try await daemon.checkCLI("network", "create", "web")
+            let info = try await daemon.checkCLI("info")
+            #expect(info.lines.contains("Networks: 4"), "\(info)")
+            #expect(info.standardOutput.contains(daemon.stateDirectory), "\(info)")
         }
     }
 

@@ -37,6 +37,11 @@ struct EmbeddedDNSTests {
             #expect(
                 try await fromWeb.digShort(gateway, db.uppercased()) == [dbAddress],
                 "names are case-insensitive")
+            let answer = try await fromWeb.run("dig", "+noall", "+answer", "@\(gateway)", db)
+            #expect(
+                answer.lines.map { $0.split(whereSeparator: \.isWhitespace) } == [
+                    ["\(db).", "600", "IN", "A", dbAddress[...]]
+                ], "one A record with TTL 600: \(answer)")
         }
     }
 

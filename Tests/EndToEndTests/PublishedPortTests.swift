@@ -10,7 +10,7 @@ import Testing
 /// Published ports: DNAT from cnmd's namespace (the "host") to a sandbox.
 @Suite("Published ports")
 struct PublishedPortTests {
-    @Test("a published TCP port answers from cnmd's namespace and from a sandbox of another network")
+    @Test("a published TCP port answers from cnmd's namespace, from another network and from its own bridge")
     func publishedPortAnswers() async throws {
         try await TestDaemon.with { daemon in
             let webGateway = try await daemon.createNetwork("web")
@@ -35,6 +35,10 @@ struct PublishedPortTests {
             #expect(fromHost.standardOutput == content, "from cnmd's namespace: \(fromHost)")
             let fromOtherNetwork = try await SandboxProbe(client).curl("http://\(otherGateway):8080/\(page)")
             #expect(fromOtherNetwork.standardOutput == content, "from another network: \(fromOtherNetwork)")
+            let neighbor = daemon.sandbox("nbr")
+            try await daemon.checkCLI("sandbox", "create", "--network", "web", neighbor)
+            let hairpin = try await SandboxProbe(neighbor).curl("http://\(webGateway):8080/\(page)")
+            #expect(hairpin.standardOutput == content, "from the server's own network (hairpin): \(hairpin)")
             let direct = try await SandboxProbe(client).curl("http://\(serverAddress):80/\(page)")
             #expect(!direct.succeeded, "the unpublished way in stays closed: \(direct)")
 
