@@ -91,6 +91,7 @@ let package = Package(
 
         // Benchmarks (bench/): not tests, no timing assertions.
         .executableTarget(name: "cnm-bench-core", dependencies: ["CNMCore", "Netlink"], path: "bench/core"),
+        .executableTarget(name: "cnm-bench", dependencies: [.product(name: "CNMClient", package: "swift"), .product(name: "CNMAPI", package: "swift")], path: "bench/driver"),
 
         .testTarget(name: "IPAMTests", dependencies: ["IPAM"]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink"]),
