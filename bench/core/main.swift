@@ -85,13 +85,17 @@ for name in names {
     detach.append(try await measureAsync { try await controller.disconnect(network: "bench", sandbox: name) })
 }
 
-// The same work with iproute2, on a bridge of its own and namespaces of its own.
-try sh(["ip", "link", "add", "ipbr0", "type", "bridge"])
-try sh(["ip", "addr", "add", "10.202.0.1/16", "dev", "ipbr0"])
-try sh(["ip", "link", "set", "ipbr0", "up"])
+// The same work with iproute2, on a bridge of its own and namespaces of its own
+// (skipped with --no-ip, e.g. when profiling cnm alone).
+let compareWithIP = !CommandLine.arguments.contains("--no-ip")
+if compareWithIP { try sh(["ip", "link", "add", "ipbr0", "type", "bridge"]) }
+if compareWithIP {
+    try sh(["ip", "addr", "add", "10.202.0.1/16", "dev", "ipbr0"])
+    try sh(["ip", "link", "set", "ipbr0", "up"])
+}
 var ipAttach: [Double] = []
 var ipDetach: [Double] = []
-for index in 0..<count {
+for index in 0..<(compareWithIP ? count : 0) {
     let ns = "ipb\(index)"
     try sh(["ip", "netns", "add", ns])
     let address = "10.202.\((index + 2) / 256).\((index + 2) % 256)/16"
@@ -107,11 +111,11 @@ for index in 0..<count {
             try sh(["ip", "-n", ns, "route", "add", "default", "via", "10.202.0.1"])
         })
 }
-for index in 0..<count {
+for index in 0..<(compareWithIP ? count : 0) {
     ipDetach.append(try measure { try sh(["ip", "link", "del", "ipv\(index)"]) })
 }
-for index in 0..<count { try sh(["ip", "netns", "del", "ipb\(index)"]) }
-try sh(["ip", "link", "del", "ipbr0"])
+for index in 0..<(compareWithIP ? count : 0) { try sh(["ip", "netns", "del", "ipb\(index)"]) }
+if compareWithIP { try sh(["ip", "link", "del", "ipbr0"]) }
 for name in names { try await controller.deleteSandbox(name, force: true) }
 try await controller.deleteNetwork("bench")
 
@@ -135,6 +139,13 @@ for row in rows {
                 format: "%.3f | %.3f | %.3f |", percentile(sorted, 50), percentile(sorted, 90),
                 percentile(sorted, 99)))
 }
+print("")
+let tenth = max(1, count / 10)
+print(
+    "attach growth: median of the first \(tenth) "
+        + String(
+            format: "%.3f ms, of the last \(tenth) %.3f ms", percentile(attach.prefix(tenth).sorted(), 50),
+            percentile(attach.suffix(tenth).sorted(), 50)))
 print("")
 for row in rows {
     let sorted = row.samples.sorted()

@@ -7,7 +7,7 @@ extension Controller {
         -> EndpointInfo
     {
         try perform("create endpoint \(request.name)") {
-            let network = try networkLookup.find(reference, in: networks.values)
+            let network = try networkLookup.find(reference, in: networks)
             let endpoint = try buildEndpoint(network: network, request, defaultName: nil)
             try store.save(endpoint)
             endpoints[endpoint.id] = endpoint
@@ -17,7 +17,7 @@ extension Controller {
     }
 
     public func endpoint(_ reference: String) throws(CNMError) -> EndpointInfo {
-        try perform("inspect endpoint") { info(of: try endpointLookup.find(reference, in: endpoints.values)) }
+        try perform("inspect endpoint") { info(of: try endpointLookup.find(reference, in: endpoints)) }
     }
 
     /// Endpoints, optionally only those of a network and/or a sandbox (references).
@@ -27,10 +27,10 @@ extension Controller {
                 throw CNMError.invalid("filters", key, "unknown filter (known: name, network, sandbox)")
             }
             let networkIDs = try (filters["network"] ?? []).map {
-                try networkLookup.find($0, in: networks.values).id
+                try networkLookup.find($0, in: networks).id
             }
             let sandboxIDs = try (filters["sandbox"] ?? []).map {
-                try sandboxLookup.find($0, in: sandboxes.values).id
+                try sandboxLookup.find($0, in: sandboxes).id
             }
             let names = filters["name"] ?? []
             return endpoints.values.filter { endpoint in
@@ -43,7 +43,7 @@ extension Controller {
 
     public func deleteEndpoint(_ reference: String, force: Bool = false) throws(CNMError) {
         try perform("delete endpoint \(reference)") {
-            var endpoint = try endpointLookup.find(reference, in: endpoints.values)
+            var endpoint = try endpointLookup.find(reference, in: endpoints)
             if let sandboxID = endpoint.sandboxID, let sandbox = sandboxes[sandboxID] {
                 guard force else {
                     throw CNMError(
@@ -63,8 +63,8 @@ extension Controller {
         throws(CNMError) -> EndpointInfo
     {
         try perform("join endpoint \(endpointReference)") {
-            let endpoint = try endpointLookup.find(endpointReference, in: endpoints.values)
-            let sandbox = try sandboxLookup.find(sandboxReference, in: sandboxes.values)
+            let endpoint = try endpointLookup.find(endpointReference, in: endpoints)
+            let sandbox = try sandboxLookup.find(sandboxReference, in: sandboxes)
             return info(of: try joinEndpoint(endpoint, to: sandbox, interfaceName: interfaceName))
         }
     }
@@ -73,8 +73,8 @@ extension Controller {
         -> EndpointInfo
     {
         try perform("leave endpoint \(endpointReference)") {
-            let endpoint = try endpointLookup.find(endpointReference, in: endpoints.values)
-            let sandbox = try sandboxLookup.find(sandboxReference, in: sandboxes.values)
+            let endpoint = try endpointLookup.find(endpointReference, in: endpoints)
+            let sandbox = try sandboxLookup.find(sandboxReference, in: sandboxes)
             guard let joined = endpoint.sandboxID else {
                 throw CNMError(
                     .failedPrecondition, "cannot leave endpoint \(endpoint.name) with no attached sandbox")
@@ -96,8 +96,8 @@ extension Controller {
         throws(CNMError) -> EndpointInfo
     {
         try perform("connect sandbox \(sandboxReference) to network \(networkReference)") {
-            let network = try networkLookup.find(networkReference, in: networks.values)
-            let sandbox = try sandboxLookup.find(sandboxReference, in: sandboxes.values)
+            let network = try networkLookup.find(networkReference, in: networks)
+            let sandbox = try sandboxLookup.find(sandboxReference, in: sandboxes)
             return info(of: try connectSandbox(sandbox, to: network, request))
         }
     }
@@ -108,11 +108,11 @@ extension Controller {
         throws(CNMError)
     {
         try perform("disconnect sandbox \(sandboxReference) from network \(networkReference)") {
-            let network = try networkLookup.find(networkReference, in: networks.values)
-            let sandbox = try sandboxLookup.find(sandboxReference, in: sandboxes.values)
+            let network = try networkLookup.find(networkReference, in: networks)
+            let sandbox = try sandboxLookup.find(sandboxReference, in: sandboxes)
             guard
-                let endpoint = endpoints.values.first(where: {
-                    $0.networkID == network.id && $0.sandboxID == sandbox.id
+                let endpoint = sandbox.endpointIDs.lazy.compactMap({ self.endpoints[$0] }).first(where: {
+                    $0.networkID == network.id
                 })
             else {
                 throw CNMError(
@@ -138,7 +138,7 @@ extension Controller {
         throws
         -> EndpointRecord
     {
-        if endpoints.values.contains(where: { $0.networkID == network.id && $0.sandboxID == sandbox.id }) {
+        if isConnected(sandbox, to: network) {
             throw CNMError(
                 .alreadyExists, "sandbox \(sandbox.name) is already connected to network \(network.name)")
         }
@@ -192,7 +192,7 @@ extension Controller {
     {
         let name = request.name.isEmpty ? (defaultName ?? "") : request.name
         try Identifiers.validateName(name, field: "endpoint name")
-        if endpoints.values.contains(where: { $0.networkID == network.id && $0.name == name }) {
+        if endpoints.record(named: "\(network.id)/\(name)") != nil {
             throw CNMError(
                 .alreadyExists, "endpoint with name \(name) already exists in network \(network.name)")
         }
@@ -260,7 +260,7 @@ extension Controller {
                 .internalError, "network \(endpoint.networkID) of endpoint \(endpoint.name) is missing")
         }
         if !storeNew { try checkCanJoin(sandbox, network) }
-        if endpoints.values.contains(where: { $0.networkID == network.id && $0.sandboxID == sandbox.id }) {
+        if isConnected(sandbox, to: network) {
             throw CNMError(
                 .alreadyExists, "sandbox \(sandbox.name) is already connected to network \(network.name)")
         }
@@ -303,7 +303,7 @@ extension Controller {
         }
         endpoints[joined.id] = joined
         sandboxes[sandbox.id] = updatedSandbox
-        publishDNSRecords()
+        updateDNS(.joined(joined, updatedSandbox))
         refreshSandboxFiles(updatedSandbox)
         emit(
             "endpoint", "join", id: joined.id, name: joined.name,
@@ -330,7 +330,7 @@ extension Controller {
         }
         endpoints[left.id] = left
         sandboxes[sandbox.id] = updatedSandbox
-        publishDNSRecords()
+        updateDNS(.left(endpoint))
         emit(
             "endpoint", "leave", id: left.id, name: left.name,
             ["sandbox": sandbox.name, "network": network.name])
@@ -365,6 +365,11 @@ extension Controller {
         emit(
             "endpoint", "delete", id: endpoint.id, name: endpoint.name,
             ["network": networks[endpoint.networkID]?.name ?? ""])
+    }
+
+    /// Whether one of the sandbox's endpoints is on the network (the sandbox's list is short).
+    func isConnected(_ sandbox: SandboxRecord, to network: NetworkRecord) -> Bool {
+        sandbox.endpointIDs.contains { endpoints[$0]?.networkID == network.id }
     }
 
     func nextInterfaceName(taken: [String]) -> String {

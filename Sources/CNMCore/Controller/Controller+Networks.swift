@@ -24,7 +24,7 @@ extension Controller {
     }
 
     public func network(_ reference: String) throws(CNMError) -> NetworkInfo {
-        try perform("inspect network") { try info(of: networkLookup.find(reference, in: networks.values)) }
+        try perform("inspect network") { try info(of: networkLookup.find(reference, in: networks)) }
     }
 
     public func listNetworks(filters: ListFilters = [:]) throws(CNMError) -> [NetworkInfo] {
@@ -36,7 +36,7 @@ extension Controller {
 
     public func deleteNetwork(_ reference: String) async throws(CNMError) {
         try perform("delete network \(reference)") {
-            let network = try networkLookup.find(reference, in: networks.values)
+            let network = try networkLookup.find(reference, in: networks)
             try removeNetwork(network)
         }
         try await listenForDNS()
@@ -48,7 +48,7 @@ extension Controller {
             let filter = try NetworkFilter(filters)
             let unused = networks.values.filter { network in
                 !network.predefined && filter.matches(network)
-                    && !endpoints.values.contains { $0.networkID == network.id }
+                    && !endpoints.hasRecords(inGroup: network.id)
             }
             var removed: [String] = []
             for network in unused.sorted(by: { $0.name < $1.name }) {
@@ -69,7 +69,7 @@ extension Controller {
         if Self.predefinedNames.contains(name) {
             throw CNMError(.permissionDenied, "operation is not permitted on predefined \(name) network")
         }
-        if networks.values.contains(where: { $0.name == name }) {
+        if networks.record(named: name) != nil {
             throw CNMError(.alreadyExists, "network with name \(name) already exists")
         }
         let driver = request.driver.isEmpty ? "bridge" : request.driver
@@ -105,7 +105,8 @@ extension Controller {
             network.enableIPv6 = true
         }
         let avoid =
-            try kernel.hostRoutePrefixes(excludingBridges: Set(networks.values.compactMap(\.bridgeName)))
+            try kernel.hostRoutePrefixes(
+                excluding: Set(networks.values.flatMap { ($0.ipv4 + $0.ipv6).map(\.subnet) }))
             + HostResolvConf.nameserverPrefixes(path: configuration.hostResolvConf)
         network.ipv4 = try addresses.allocateSubnets(
             networkID: id, networkName: name,
@@ -141,7 +142,7 @@ extension Controller {
             throw error
         }
         networks[network.id] = network
-        publishDNSRecords()
+        updateDNS(.networkAdded(network))
         emit("network", "create", id: network.id, name: network.name, ["driver": network.driver])
         return info(of: network)
     }
@@ -151,7 +152,7 @@ extension Controller {
             throw CNMError(
                 .permissionDenied, "\(network.name) is a pre-defined network and cannot be removed")
         }
-        let attached = endpoints.values.filter { $0.networkID == network.id }.sorted { $0.name < $1.name }
+        let attached = endpoints.records(inGroup: network.id).sorted { $0.name < $1.name }
         if !attached.isEmpty {
             let list = attached.map { "name:\"\($0.name)\" id:\"\($0.id.prefix(12))\"" }.joined(
                 separator: ", ")
@@ -160,7 +161,7 @@ extension Controller {
         try store.deleteNetwork(network.id)
         networks[network.id] = nil
         addresses.releaseNetwork(network.id)
-        publishDNSRecords()
+        updateDNS(.networkRemoved(network))
         do {
             try driver(for: network).deleteNetwork(network)
         } catch {
@@ -172,7 +173,7 @@ extension Controller {
     }
 
     func info(of network: NetworkRecord) -> NetworkInfo {
-        let members = endpoints.values.filter { $0.networkID == network.id }.sorted { $0.name < $1.name }
+        let members = endpoints.records(inGroup: network.id).sorted { $0.name < $1.name }
         return NetworkInfo(
             id: network.id, name: network.name, driver: network.driver, scope: network.scope,
             ipamDriver: "default",
@@ -218,7 +219,7 @@ extension Controller {
         }
         if !networks.values.contains(where: { $0.isDefaultBridge }) {
             let id = Identifiers.newID()
-            let avoid = try kernel.hostRoutePrefixes(excludingBridges: [configuration.defaultBridgeName])
+            let avoid = try kernel.hostRoutePrefixes(excluding: [])
             let subnet = try addresses.allocateDefaultBridgeSubnet(
                 networkID: id, requested: configuration.defaultBridgeSubnet, avoiding: avoid)
             let network = NetworkRecord(

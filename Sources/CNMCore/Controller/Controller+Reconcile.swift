@@ -212,7 +212,7 @@ extension Controller {
             }
             for network in bridgeNetworks {
                 guard let bridge = network.bridgeName else { continue }
-                let joined = endpoints.values.filter { $0.networkID == network.id && $0.sandboxID != nil }
+                let joined = endpoints.records(inGroup: network.id).filter { $0.sandboxID != nil }
                 let wanted = Set(joined.flatMap(BridgeDriver.firewallBindings))
                 let present = Set(firewall.portBindings(bridge: bridge))
                 let stale = present.subtracting(wanted)

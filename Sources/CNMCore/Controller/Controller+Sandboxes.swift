@@ -6,7 +6,7 @@ extension Controller {
     public func createSandbox(_ request: SandboxCreateRequest) throws(CNMError) -> SandboxInfo {
         try perform("create sandbox \(request.name)") {
             try Identifiers.validateName(request.name)
-            if sandboxes.values.contains(where: { $0.name == request.name }) {
+            if sandboxes.record(named: request.name) != nil {
                 throw CNMError(.alreadyExists, "sandbox with name \(request.name) already exists")
             }
             if !request.hostname.isEmpty { try Identifiers.validateName(request.hostname, field: "hostname") }
@@ -59,7 +59,7 @@ extension Controller {
     }
 
     public func sandbox(_ reference: String) throws(CNMError) -> SandboxInfo {
-        try perform("inspect sandbox") { info(of: try sandboxLookup.find(reference, in: sandboxes.values)) }
+        try perform("inspect sandbox") { info(of: try sandboxLookup.find(reference, in: sandboxes)) }
     }
 
     /// Sandboxes, optionally filtered by `name` (substring), `id` (prefix) or `network` (reference).
@@ -69,7 +69,7 @@ extension Controller {
                 throw CNMError.invalid("filters", key, "unknown filter (known: id, name, network)")
             }
             let networkIDs = try (filters["network"] ?? []).map {
-                try networkLookup.find($0, in: networks.values).id
+                try networkLookup.find($0, in: networks).id
             }
             return sandboxes.values.filter { sandbox in
                 let names = filters["name"] ?? []
@@ -87,7 +87,7 @@ extension Controller {
     /// Deletes a sandbox. With endpoints it needs `force`, and then leaves and deletes them all.
     public func deleteSandbox(_ reference: String, force: Bool = false) throws(CNMError) {
         try perform("delete sandbox \(reference)") {
-            let sandbox = try sandboxLookup.find(reference, in: sandboxes.values)
+            let sandbox = try sandboxLookup.find(reference, in: sandboxes)
             let joined = sandbox.endpointIDs.compactMap { endpoints[$0] }.filter { endpoint in
                 networks[endpoint.networkID]?.driver == "bridge"
             }
@@ -111,7 +111,7 @@ extension Controller {
         mode: SandboxMode, network: NetworkRecord?
     ) {
         if reference.isEmpty { return (.isolated, nil) }
-        let network = try networkLookup.find(reference, in: networks.values)
+        let network = try networkLookup.find(reference, in: networks)
         switch network.driver {
         case "host": return (.host, network)
         case "null": return (.none, network)
@@ -226,6 +226,7 @@ extension Controller {
         for member in members {
             endpoints[member.id] = nil
             addresses.releaseEndpoint(member)
+            updateDNS(.left(member))
             let networkName = networks[member.networkID]?.name ?? ""
             emit(
                 "endpoint", "leave", id: member.id, name: member.name,
@@ -233,7 +234,6 @@ extension Controller {
             emit("endpoint", "delete", id: member.id, name: member.name, ["network": networkName])
         }
         sandboxes[sandbox.id] = nil
-        publishDNSRecords()
         SandboxFiles.remove(sandbox)
         emit("sandbox", "delete", id: sandbox.id, name: sandbox.name)
     }
@@ -260,7 +260,7 @@ extension Controller {
         let contents = SandboxFiles(
             sandbox: sandbox, members: members, hasDNS: hasDNS,
             peers: { [endpoints, sandboxes] network in
-                endpoints.values.filter { $0.networkID == network.id }.compactMap { endpoint in
+                endpoints.records(inGroup: network.id).compactMap { endpoint in
                     endpoint.sandboxID.flatMap { sandboxes[$0] }.map { (endpoint, $0) }
                 }
             },

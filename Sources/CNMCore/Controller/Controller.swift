@@ -1,3 +1,4 @@
+import DNS
 import Foundation
 import Logging
 
@@ -22,9 +23,10 @@ public actor Controller {
     /// The embedded resolver, absent when `dnsPort` is nil.
     let dns: EmbeddedDNS?
 
-    var networks: [String: NetworkRecord] = [:]
-    var endpoints: [String: EndpointRecord] = [:]
-    var sandboxes: [String: SandboxRecord] = [:]
+    var networks = RecordTable<NetworkRecord>(nameKey: \.name)
+    var endpoints = RecordTable<EndpointRecord>(
+        nameKey: { "\($0.networkID)/\($0.name)" }, groupKey: \.networkID)
+    var sandboxes = RecordTable<SandboxRecord>(nameKey: \.name)
     /// Open namespaces of sandboxes, with a netlink socket bound to each.
     var namespaces: [String: SandboxNamespace] = [:]
     var lastReconcile: ReconcileReport?
@@ -123,16 +125,39 @@ public actor Controller {
         dns != nil && (network.isUserDefined || (network.isDefaultBridge && configuration.defaultBridgeDNS))
     }
 
-    /// Republishes the DNS record table after a membership change.
+    /// Rebuilds the DNS records from the whole model (start-up, reconciliation).
     func publishDNSRecords() {
         guard let dns else { return }
-        let dnsNetworks = networks.values.filter(hasDNS).sorted { $0.name < $1.name }
-        var members: [String: [(EndpointRecord, SandboxRecord)]] = [:]
+        var members: [String: [String: DNSRecordTable.Member]] = [:]
         for endpoint in endpoints.values {
             guard let sandboxID = endpoint.sandboxID, let sandbox = sandboxes[sandboxID] else { continue }
-            members[endpoint.networkID, default: []].append((endpoint, sandbox))
+            members[endpoint.networkID, default: [:]][endpoint.id] = EmbeddedDNS.member(endpoint, sandbox)
         }
-        dns.records.publish(EmbeddedDNS.table(networks: dnsNetworks) { members[$0.id] ?? [] })
+        dns.records.reset(
+            networks.values.filter(hasDNS).map { (id: $0.id, name: $0.name, members: members[$0.id] ?? [:]) })
+    }
+
+    /// Tells the DNS records about one change (O(1); the table is rebuilt at the next query).
+    func updateDNS(_ change: DNSChange) {
+        guard let dns else { return }
+        switch change {
+        case .networkAdded(let network):
+            if hasDNS(network) { dns.records.addNetwork(id: network.id, name: network.name) }
+        case .networkRemoved(let network):
+            dns.records.removeNetwork(id: network.id)
+        case .joined(let endpoint, let sandbox):
+            dns.records.setMember(
+                networkID: endpoint.networkID, endpointID: endpoint.id, EmbeddedDNS.member(endpoint, sandbox))
+        case .left(let endpoint):
+            dns.records.removeMember(networkID: endpoint.networkID, endpointID: endpoint.id)
+        }
+    }
+
+    enum DNSChange {
+        case networkAdded(NetworkRecord)
+        case networkRemoved(NetworkRecord)
+        case joined(EndpointRecord, SandboxRecord)
+        case left(EndpointRecord)
     }
 
     /// Makes the resolver listen on the gateways of exactly the networks with DNS.

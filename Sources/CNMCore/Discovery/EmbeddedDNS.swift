@@ -5,7 +5,7 @@ import Logging
 /// network with DNS, from a record table the controller republishes after each
 /// change (so connect and disconnect are visible to the next query).
 final class EmbeddedDNS: Sendable {
-    let records = PublishedDNSRecords()
+    let records = DNSMembership()
     private let server: DNSServer
 
     init(upstream: DNSUpstreamSetting, hostResolvConf: String, port: Int, logger: Logger) throws {
@@ -37,31 +37,18 @@ final class EmbeddedDNS: Sendable {
 
     func stop() async { await server.stop() }
 
-    /// Builds the record table: per network with DNS, its joined members' names
-    /// (sandbox name, endpoint aliases, hostname) and addresses.
-    static func table(
-        networks: [NetworkRecord], members: (NetworkRecord) -> [(EndpointRecord, SandboxRecord)]
-    ) -> DNSRecordTable {
-        DNSRecordTable(
-            networks: networks.map { network in
-                DNSRecordTable.Network(
-                    name: network.name,
-                    members: members(network).map { endpoint, sandbox in
-                        var names = [sandbox.name]
-                        if sandbox.hostname != sandbox.name { names.append(sandbox.hostname) }
-                        if endpoint.name != sandbox.name { names.append(endpoint.name) }
-                        names += endpoint.aliases
-                        for text in endpoint.links {
-                            if let link = try? LegacyLink(parsing: text) {
-                                names.append(link.alias ?? link.name)
-                            }
-                        }
-                        return DNSRecordTable.Member(
-                            sandbox: sandbox.id, names: names,
-                            addresses: [endpoint.ipv4, endpoint.ipv6].compactMap {
-                                $0.flatMap(DNSAddress.init)
-                            })
-                    })
-            })
+    /// The DNS names of an endpoint: its sandbox's name and hostname, the endpoint's
+    /// own name, its aliases and its links' aliases; and its addresses.
+    static func member(_ endpoint: EndpointRecord, _ sandbox: SandboxRecord) -> DNSRecordTable.Member {
+        var names = [sandbox.name]
+        if sandbox.hostname != sandbox.name { names.append(sandbox.hostname) }
+        if endpoint.name != sandbox.name { names.append(endpoint.name) }
+        names += endpoint.aliases
+        for text in endpoint.links {
+            if let link = try? LegacyLink(parsing: text) { names.append(link.alias ?? link.name) }
+        }
+        return DNSRecordTable.Member(
+            sandbox: sandbox.id, names: names,
+            addresses: [endpoint.ipv4, endpoint.ipv6].compactMap { $0.flatMap(DNSAddress.init) })
     }
 }

@@ -31,24 +31,22 @@ final class HostKernel {
     }
 
     /// Prefixes of main-table routes that automatic subnet picks must avoid: every
-    /// route except default routes and those through the given (cnm) bridges.
-    func hostRoutePrefixes(excludingBridges bridges: Set<String>) throws -> [String] {
-        var bridgeIndexes = Set<Int32>()
-        for name in bridges {
-            if let link = try socket.link(named: name) { bridgeIndexes.insert(link.index) }
-        }
+    /// route except default routes, link-local ones and `excluded` (the subnets of
+    /// cnm's own networks, whose bridges carry them).
+    func hostRoutePrefixes(excluding excluded: Set<String>) throws -> [String] {
         var prefixes: [String] = []
         for family in [AddressFamily.ipv4, .ipv6] {
             for route in try socket.routes(family: family) {
                 guard !route.isDefault else { continue }
                 let destination = route.destination
-                if let index = route.outputIndex, bridgeIndexes.contains(index) { continue }
+                if excluded.contains(destination) { continue }
                 if destination.hasPrefix("fe80:") || destination.hasPrefix("ff00:") { continue }
                 prefixes.append(destination)
             }
         }
         return prefixes
     }
+
 }
 
 /// A sandbox's namespace, opened once, with a netlink socket bound to it.

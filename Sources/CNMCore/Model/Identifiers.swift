@@ -39,9 +39,11 @@ struct ObjectLookup<Record> {
     let id: (Record) -> String
     let name: (Record) -> String
 
-    func find(_ reference: String, in records: some Collection<Record>) throws(CNMError) -> Record {
+    func find(_ reference: String, in table: RecordTable<Record>) throws(CNMError) -> Record {
         if reference.isEmpty { throw CNMError(.invalidArgument, "invalid \(kind): the reference is empty") }
-        if let exact = records.first(where: { id($0) == reference }) { return exact }
+        if let exact = table[reference] { return exact }
+        if let named = table.record(named: reference) { return named }
+        let records = table.values
         if let named = records.first(where: { name($0) == reference }) { return named }
         let lowered = reference.lowercased()
         let isHex = lowered.allSatisfy { $0.isHexDigit }
