@@ -28,8 +28,16 @@ struct ConsistencyCheck: Sendable {
     let netns: String
     /// Prefix of the test's sandbox names (their /run/netns and /etc/netns entries).
     let tag: String
-    /// Whether every joined endpoint pings its gateway (one `ping -c1 -W1` each).
-    var pingGateways = true
+    /// Which joined endpoints ping their gateway (one `ping -c1 -W1` each).
+    var pings = PingScope.all
+
+    enum PingScope: Sendable {
+        case all
+        /// The first endpoint of each sandbox: with 1,000 endpoints, one ARP entry per endpoint
+        /// on both sides outgrows the kernel's neighbour table, which all namespaces share
+        /// (`gc_thresh3`, 1,024 by default), and pings fail for that reason alone.
+        case firstPerSandbox
+    }
 
     func run(_ model: ModelSnapshot) async throws -> ConsistencyReport {
         var report = ConsistencyReport()
@@ -164,12 +172,15 @@ struct ConsistencyCheck: Sendable {
                         "\(endpoint.interfaceName) in \(sandbox.name) lacks \(endpoint.ipv4Address) (has \(addresses))"
                     )
                 }
-                if let gateway = networks[endpoint.networkID]?.ipam.configs.first?.gateway, !gateway.isEmpty {
+                let alreadyPinging = pingTargets.contains { $0.sandbox == sandbox.name }
+                if let gateway = networks[endpoint.networkID]?.ipam.configs.first?.gateway, !gateway.isEmpty,
+                    self.pings == .all || !alreadyPinging
+                {
                     pingTargets.append((sandbox.name, endpoint.name, gateway))
                 }
             }
         }
-        if self.pingGateways {
+        do {
             let answered = try await concurrentMap(pingTargets, width: 8) { target in
                 await KernelView.ping(from: target.sandbox, to: target.gateway)
             }
