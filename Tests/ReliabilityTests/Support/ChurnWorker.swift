@@ -89,9 +89,18 @@ struct ChurnWorker: Sendable {
     private mutating func perform(
         _ operation: Operation, _ client: CNMClient, stop: StopFlag, stats: ChurnStats
     ) async {
-        let sandbox = self.ownedSandboxes.randomElement(using: &self.random)!
-        let network = self.plan.networks.randomElement(using: &self.random)!
-        let endpoint = self.ownedEndpoints.randomElement(using: &self.random)!
+        var sandbox = self.ownedSandboxes.randomElement(using: &self.random)!
+        var network = self.plan.networks.randomElement(using: &self.random)!
+        var endpoint = self.ownedEndpoints.randomElement(using: &self.random)!
+        // Mostly aim at what the acknowledged state says will work, so that most calls reach
+        // the kernel; the rest stay random and exercise the refusals.
+        if Int.random(in: 0..<5, using: &self.random) != 0,
+            let aimed = self.aim(operation)
+        {
+            (sandbox, network, endpoint) = (
+                aimed.sandbox ?? sandbox, aimed.network ?? network, aimed.endpoint ?? endpoint
+            )
+        }
         let withNetwork = Bool.random(using: &self.random)
         let publish = Int.random(in: 0..<4, using: &self.random) == 0
         let hostPort = UInt32(31000 + Int.random(in: 0..<24, using: &self.random))
@@ -188,6 +197,54 @@ struct ChurnWorker: Sendable {
             default:
                 self.uncertain.formUnion(touched)
                 await stats.unexpected(operation.rawValue, error)
+            }
+        }
+    }
+
+    /// Targets on which `operation` should succeed, by the acknowledged state (nil: none).
+    private mutating func aim(_ operation: Operation) -> (
+        sandbox: String?, network: String?, endpoint: OwnedEndpoint?
+    )? {
+        let existing = self.ownedSandboxes.filter { self.sandboxes[$0] != nil }
+        switch operation {
+        case .createSandbox:
+            return self.ownedSandboxes.filter { self.sandboxes[$0] == nil }.randomElement(using: &self.random)
+                .map { ($0, nil, nil) }
+        case .deleteSandbox:
+            return existing.randomElement(using: &self.random).map { ($0, nil, nil) }
+        case .connect, .disconnect:
+            let pairs = existing.flatMap { sandbox in
+                self.plan.networks.filter {
+                    (self.sandboxes[sandbox]?.contains($0) ?? false) == (operation == .disconnect)
+                }
+                .map { (sandbox, $0) }
+            }
+            return pairs.randomElement(using: &self.random).map { ($0.0, $0.1, nil) }
+        case .createEndpoint:
+            return self.ownedEndpoints.filter { self.endpoints[$0.name] == nil }.randomElement(
+                using: &self.random
+            ).map {
+                (nil, nil, $0)
+            }
+        case .join:
+            let free = self.ownedEndpoints.filter { self.endpoints[$0.name] == "" }
+            let pairs = free.flatMap { endpoint in
+                existing.filter { !(self.sandboxes[$0]?.contains(endpoint.network) ?? true) }.map {
+                    ($0, endpoint)
+                }
+            }
+            return pairs.randomElement(using: &self.random).map { ($0.0, nil, $0.1) }
+        case .leave:
+            return self.ownedEndpoints.filter { !(self.endpoints[$0.name] ?? "").isEmpty }.randomElement(
+                using: &self.random
+            ).map {
+                (nil, nil, $0)
+            }
+        case .deleteEndpoint:
+            return self.ownedEndpoints.filter { self.endpoints[$0.name] != nil }.randomElement(
+                using: &self.random
+            ).map {
+                (nil, nil, $0)
             }
         }
     }
