@@ -64,7 +64,7 @@ extension ReliabilityTests {
                 #expect(veths.count == 2 * Self.clients)
                 print(
                     "concurrency: \(Self.clients) clients connected \(answered.count) endpoints (1 network, then 16), "
-                        + "\(Set(answered.map(\.ipv4Address)).count) distinct addresses, \(report.pings) gateways answered"
+                        + "\(Set(answered.map(\.ipv4Address)).count) distinct addresses, \(report.pings) gateways pinged"
                 )
                 for client in clients { await client.close() }
                 await admin.close()

@@ -115,11 +115,16 @@ enum KernelView {
         return (bridges, ports)
     }
 
-    /// Whether one ICMP echo from inside `netns` to `address` is answered within a second.
+    /// Whether an ICMP echo from inside `netns` to `address` is answered within a second, in
+    /// up to three tries (one lost echo on a loaded machine is no broken path; a wrong MAC or
+    /// a missing route fails all three).
     static func ping(from netns: String, to address: String) async -> Bool {
-        let result = try? await Shell.run(
-            ["nsenter", "--net=/run/netns/\(netns)", "ping", "-n", "-q", "-c1", "-W1", address])
-        return result?.status == 0
+        for _ in 0..<3 {
+            let result = try? await Shell.run(
+                ["nsenter", "--net=/run/netns/\(netns)", "ping", "-n", "-q", "-c1", "-W1", address])
+            if result?.status == 0 { return true }
+        }
+        return false
     }
 }
 
