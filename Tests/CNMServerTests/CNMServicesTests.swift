@@ -31,7 +31,10 @@ struct CNMServicesTests {
                 configuration: ControllerConfiguration(
                     stateDirectory: directory.file("state"), defaultBridgeName: bridgeName,
                     firewallEnabled: false,
-                    dnsUpstream: .none),
+                    // In-process controllers of parallel tests share this namespace: embedded
+                    // DNS (port 53 on each gateway) is left to the end-to-end tests, where each
+                    // cnmd has a namespace of its own.
+                    dnsUpstream: .none, dnsPort: nil),
                 logger: logger)
             try await controller.start()
             let server = ConnectServer(

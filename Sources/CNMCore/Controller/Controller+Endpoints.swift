@@ -43,7 +43,7 @@ extension Controller {
 
     public func deleteEndpoint(_ reference: String, force: Bool = false) throws(CNMError) {
         try perform("delete endpoint \(reference)") {
-            var endpoint = try endpointLookup.find(reference, in: endpoints)
+            let endpoint = try endpointLookup.find(reference, in: endpoints)
             if let sandboxID = endpoint.sandboxID, let sandbox = sandboxes[sandboxID] {
                 guard force else {
                     throw CNMError(
@@ -51,7 +51,8 @@ extension Controller {
                         "endpoint \(endpoint.name) id \(endpoint.id.prefix(12)) has active sandbox \(sandbox.name)"
                     )
                 }
-                endpoint = try leaveEndpoint(endpoint, from: sandbox)
+                try leaveEndpoint(endpoint, from: sandbox, deleting: true)
+                return
             }
             try dropEndpoint(endpoint)
         }
@@ -124,8 +125,7 @@ extension Controller {
                     "cannot disconnect sandbox \(sandbox.name) from the host network: it was created in host network mode"
                 )
             }
-            let left = try leaveEndpoint(endpoint, from: sandbox)
-            try dropEndpoint(left)
+            try leaveEndpoint(endpoint, from: sandbox, deleting: true)
             emit(
                 "network", "disconnect", id: network.id, name: network.name,
                 ["sandbox": sandbox.name, "endpoint": endpoint.id])
@@ -223,7 +223,12 @@ extension Controller {
         let id = Identifiers.newID()
         var endpoint = EndpointRecord(
             id: id, name: name, networkID: network.id, sandboxID: nil, ipv4: nil, ipv6: nil, macAddress: "",
-            aliases: request.aliases, links: links.map(\.description), portBindings: request.portBindings,
+            aliases: request.aliases, links: links.map(\.description),
+            portBindings: request.portBindings.map { binding in
+                var normalized = binding
+                if normalized.proto.isEmpty { normalized.proto = "tcp" }
+                return normalized
+            },
             interfaceName: nil, hostInterfaceName: nil, createdAt: Date())
         if network.driver == "bridge" {
             endpoint.ipv4 = try addresses.allocateAddress(
@@ -312,7 +317,12 @@ extension Controller {
     }
 
     /// Removes an endpoint's interfaces and its membership of the sandbox.
-    func leaveEndpoint(_ endpoint: EndpointRecord, from sandbox: SandboxRecord) throws -> EndpointRecord {
+    /// With `deleting`, the endpoint is deleted in the same transaction (disconnect, forced
+    /// delete): a crash can never leave it half-done (left but still recorded).
+    @discardableResult
+    func leaveEndpoint(_ endpoint: EndpointRecord, from sandbox: SandboxRecord, deleting: Bool = false) throws
+        -> EndpointRecord
+    {
         guard let network = networks[endpoint.networkID] else {
             throw CNMError(
                 .internalError, "network \(endpoint.networkID) of endpoint \(endpoint.name) is missing")
@@ -325,15 +335,19 @@ extension Controller {
         var updatedSandbox = sandbox
         updatedSandbox.endpointIDs.removeAll { $0 == endpoint.id }
         try store.write { transaction in
-            try transaction.save(left)
+            if deleting { try transaction.deleteEndpoint(left.id) } else { try transaction.save(left) }
             try transaction.save(updatedSandbox)
         }
-        endpoints[left.id] = left
+        endpoints[left.id] = deleting ? nil : left
         sandboxes[sandbox.id] = updatedSandbox
         updateDNS(.left(endpoint))
         emit(
             "endpoint", "leave", id: left.id, name: left.name,
             ["sandbox": sandbox.name, "network": network.name])
+        if deleting {
+            addresses.releaseEndpoint(left)
+            emit("endpoint", "delete", id: left.id, name: left.name, ["network": network.name])
+        }
         restoreDefaultRouteIfNeeded(updatedSandbox, leaving: network)
         refreshSandboxFiles(updatedSandbox)
         return left

@@ -30,7 +30,7 @@ enum PortBindings {
             throw CNMError.invalid(
                 "portBindings.containerPort", "\(binding.containerPort)", "must be 1-65535")
         }
-        guard binding.proto == "tcp" || binding.proto == "udp" else {
+        guard binding.proto.isEmpty || binding.proto == "tcp" || binding.proto == "udp" else {
             throw CNMError.invalid("portBindings.protocol", binding.proto, "expected tcp or udp")
         }
         if !binding.hostIP.isEmpty && !AddressManager.isAddress(binding.hostIP) {
