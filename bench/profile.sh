@@ -109,6 +109,23 @@ if [[ $WHAT == scale ]]; then
     --samples "$W/samples2.csv" --no-verify 2>/dev/null
   kill -INT "$RP"; wait "$RP" || true
   buckets "$OUT/scale.perf.data" | tee -a "$OUT/scale.txt"
+  echo "# restart with that state: perf stat and perf record -g of cnmd from exec to Health" | tee -a "$OUT/scale.txt"
+  kill -TERM "$P"; wait "$P"
+  t0=${EPOCHREALTIME/./}
+  perf record -e cpu-clock -F 999 -g -o "$OUT/restart.perf.data" -- \
+    nsenter --net=/run/netns/cnmprof "$BIN/cnmd" --socket "$W/s.sock" --state-dir "$W/state" \
+    --dns-upstream none --log-level warning 2>>"$OUT/cnmd.log" &
+  P=$!
+  "$BIN/cnm-bench" ready --socket "$W/s.sock" --since-us "$t0" --metrics "$W/restart.csv" --label restart 2>/dev/null
+  cat "$W/restart.csv" | tee -a "$OUT/scale.txt"
+  # perf's child is cnmd (nsenter execs it): stop cnmd, perf then writes its file and exits.
+  kill -TERM "$(pgrep -P "$P" | head -1)" 2>/dev/null; wait "$P"
+  perf report -i "$OUT/restart.perf.data" --children --sort sym --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' \
+    | grep -E '7CNMCore|5Store|7Netlink|8Firewall|GRDB|sqlite3_step|setns|nl_|__libc_sendmsg|__libc_recvmsg|_dispatch_worker' \
+    | head -40 | cut -c1-200 | tee -a "$OUT/scale.txt"
+  perf report -i "$OUT/restart.perf.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' \
+    | head -25 | cut -c1-200 | tee -a "$OUT/scale.txt"
+  P=""
 fi
 
 if [[ $WHAT == cli || $WHAT == all ]]; then

@@ -14,6 +14,8 @@
 #      network create/delete and connect/disconnect through its HTTP API (timed by curl).
 #   5. With --scale: 1,000 networks and 5,000 joined endpoints through the API, latency on an
 #      empty daemon vs at that size, cnmd's RSS, 10,000 connect/disconnect cycles, restart time.
+# The default run (about 10-15 minutes on 2 cores) runs the peers at N = 1 and 100; --full adds
+# the peers at N = 1,000 and the scale part (about 35 minutes): that is the run BENCHMARKS.md quotes.
 #
 # Everything that touches the kernel runs inside a private network + mount namespace
 # (scripts/in-private-netns.sh); each cnmd gets a nested netns of its own (entered with
@@ -21,9 +23,10 @@
 # a temporary state dir and socket, and `--dns-upstream none`. Only our own processes are
 # stopped, by PID. The host's links, namespaces and nftables tables are compared before/after.
 #
-# Usage: bench/run.sh [--scale] [--quick] [--no-build] [--no-install] [--no-peers] [--no-docker]
-#                     [--no-h2load] [--cycles N] [--out DIR]
-#   --scale       also run the scale part (adds ~6 minutes)
+# Usage: bench/run.sh [--full] [--scale] [--quick] [--no-build] [--no-install] [--no-peers]
+#                     [--no-docker] [--no-h2load] [--cycles N] [--out DIR]
+#   --full        peers also at N = 1,000, and the scale part
+#   --scale       also run the scale part (adds ~15 minutes)
 #   --quick       N = 1, 100 only, fewer repetitions (for trying the script; not for BENCHMARKS.md)
 #   --no-build    use the existing .build/release binaries
 #   --no-install  do not apt-get/pip install missing peers (they are then skipped)
@@ -38,10 +41,10 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=$(cd "$REPO/../shared/scripts" 2>/dev/null && pwd || true)
 BIN=$REPO/.build/release
 
-SCALE=0; QUICK=0; BUILD=1; INSTALL=1; PEERS=1; DOCKER=1; H2LOAD=1; CYCLES=10000; OUT=""
+SCALE=0; FULL=0; QUICK=0; BUILD=1; INSTALL=1; PEERS=1; DOCKER=1; H2LOAD=1; CYCLES=10000; OUT=""
 while (( $# )); do
   case $1 in
-    --scale) SCALE=1 ;; --quick) QUICK=1 ;; --no-build) BUILD=0 ;; --no-install) INSTALL=0 ;;
+    --scale) SCALE=1 ;; --full) FULL=1; SCALE=1 ;; --quick) QUICK=1 ;; --no-build) BUILD=0 ;; --no-install) INSTALL=0 ;;
     --no-peers) PEERS=0 ;; --no-docker) DOCKER=0 ;; --no-h2load) H2LOAD=0 ;;
     --cycles) CYCLES=$2; shift ;; --out) OUT=$2; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -53,7 +56,8 @@ note() { echo "run.sh: $*" >&2; }
 die() { note "$*"; exit 1; }
 
 if (( QUICK )); then COUNTS=1,100; REPS=20; PEER_N="1 100"; PEER_R=20; NETS=20; DOCKER_REPS=10
-else COUNTS=1,100,1000; REPS=50; PEER_N="1 100 1000"; PEER_R=50; NETS=50; DOCKER_REPS=30; fi
+else COUNTS=1,100,1000; REPS=50; PEER_N="1 100"; PEER_R=50; NETS=50; DOCKER_REPS=30; fi
+(( FULL )) && PEER_N="$PEER_N 1000"
 PEER_TOOLS=${CNMB_PEER_TOOLS:-cni cnimasq nvint nv ipnomove pyroute2 extra kprims}
 H2N=${CNMB_H2LOAD_N:-20000}
 
@@ -106,8 +110,8 @@ if [[ -z ${CNMB_INNER:-} ]]; then
     echo "date=$(date -u +%FT%TZ) repo=$(cd "$REPO" && git rev-parse --short HEAD)$(cd "$REPO" && git diff --quiet HEAD -- Sources clients || echo '+uncommitted')"
     echo "kernel=$(uname -r) nproc=$(nproc) mem=$(free -g | awk '/Mem:/{print $2}')GiB loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"
     echo "concurrent swift builds at start: $(pgrep -fc swift-build || true) (this is a shared machine; other work may run)"
-    echo "swift: $(swift --version 2>/dev/null | head -1)"
-    echo "options: counts=$COUNTS reps=$REPS peers_n='$PEER_N' peer_reps=$PEER_R networks=$NETS scale=$SCALE cycles=$CYCLES"
+    echo "swift: $(swift --version 2>/dev/null | head -1); cnmd binary built $(date -u -r "$BIN/cnmd" +%FT%TZ)"
+    echo "options: counts=$COUNTS reps=$REPS peers_n='$PEER_N' peer_reps=$PEER_R networks=$NETS scale=$SCALE cycles=$CYCLES full=$FULL"
   } > "$OUT/env.txt"
   t0=$SECONDS
   set +e
@@ -147,7 +151,9 @@ fi
 OUT=$CNMB_OUT; BIN=$CNMB_BIN; SHARED=$CNMB_SHARED
 WORK=$(mktemp -d /tmp/cnmb-run.XXXXXX)
 CNMD_PID=""; DOCKER_UP=0
-DOCKER_ENV=(ANCHOR_PREFIX="$WORK/docker" ANCHOR_NETNS=cnmb-dockerns ANCHOR_LOG="$WORK/dockerd.log" ANCHOR_INSTALL=0)
+# dockerd's default pools hold 31 networks; like cnm's, its pool here hands out /24s (so 50 fit).
+DOCKER_ENV=(ANCHOR_PREFIX="$WORK/docker" ANCHOR_NETNS=cnmb-dockerns ANCHOR_LOG="$WORK/dockerd.log" ANCHOR_INSTALL=0
+  ANCHOR_DOCKERD_ARGS="--default-address-pool base=10.212.0.0/16,size=24")
 cleanup() {
   if [[ -n $CNMD_PID ]]; then kill -TERM "$CNMD_PID" 2>/dev/null; wait "$CNMD_PID" 2>/dev/null; fi
   if (( DOCKER_UP )); then env "${DOCKER_ENV[@]}" "$SHARED/start-dockerd.sh" purge >/dev/null 2>&1; fi
@@ -173,6 +179,9 @@ stop_cnmd() {  # SIGTERM our cnmd and wait for it; sets STOP_MS (not in a subshe
   STOP_MS=$(( (${EPOCHREALTIME/./} - t0) / 1000 ))
 }
 bench() { "$BIN/cnm-bench" "$@"; }
+# The kernel tears deleted namespaces and links down asynchronously (and holds the RTNL lock while
+# doing so); like bench-peers.sh, wait after a pass so that it does not bleed into the next one.
+settle() { sleep $(( 2 + ${CNMB_COUNTS##*,} / 100 )); }
 
 # ---------------------------------------------------------------- 1. cnm through the SDK
 S1=$WORK/fw.sock
@@ -208,6 +217,7 @@ if (( CNMB_H2 )); then
 fi
 stop_cnmd; echo "stop (SIGTERM to exit) after the suites (firewall on),$STOP_MS,ms" >> "$OUT/daemon.csv"
 ip netns del cnmb-fw
+settle
 
 # ---------------------------------------------------------------- 1b. cnm through the SDK, --firewall none
 S2=$WORK/nofw.sock
@@ -218,6 +228,7 @@ bench latency --socket "$S2" --tool "cnm (SDK, --firewall none)" --prefix b --re
   --counts "$CNMB_COUNTS" --networks "$CNMB_NETS" --samples "$OUT/samples.csv"
 stop_cnmd; echo "stop (SIGTERM to exit) after the suite (--firewall none),$STOP_MS,ms" >> "$OUT/daemon.csv"
 ip netns del cnmb-nofw
+settle
 
 # ---------------------------------------------------------------- 3. peers (and cnm's CLI as "extra")
 if (( CNMB_PEERS )); then
@@ -274,6 +285,7 @@ if (( CNMB_DOCKER )); then
     } || { note "dockerd measurements failed part way"; echo "dockerd: measurements failed part way" >> "$OUT/env.txt"; }
     env "${DOCKER_ENV[@]}" "$SHARED/start-dockerd.sh" purge > "$WORK/dockerd-stop.out" 2>&1 || note "start-dockerd.sh purge failed"
     DOCKER_UP=0
+    settle
   else
     note "dockerd could not start here; see env.txt"
     { echo "dockerd could not start:"; tail -n 8 "$WORK/dockerd-start.out"; tail -n 8 "$WORK/dockerd.log" 2>/dev/null; } >> "$OUT/env.txt"

@@ -3,11 +3,16 @@ import CNMClient
 
 /// The calls the benchmark makes, by name, so that the suites read as the steps they time.
 extension CNMClient {
-    /// Creates a bridge network with a subnet from cnmd's pools.
+    /// Creates a bridge network, with `subnet` or a subnet from cnmd's pools (a /24 by default).
     @discardableResult
-    func benchCreateNetwork(_ name: String) async throws -> Cnm_V1_Network {
+    func benchCreateNetwork(_ name: String, subnet: String? = nil) async throws -> Cnm_V1_Network {
         var request = Cnm_V1_CreateNetworkRequest()
         request.name = name
+        if let subnet {
+            var config = Cnm_V1_IPAMConfig()
+            config.subnet = subnet
+            request.ipam.configs = [config]
+        }
         return try await self.createNetwork(request).network
     }
 

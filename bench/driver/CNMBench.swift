@@ -4,7 +4,8 @@ import Foundation
 /// cnm-bench: times cnmd through the Swift SDK (bench/run.sh drives it; see BENCHMARKS.md).
 ///
 ///     cnm-bench latency  --socket S --tool LABEL --prefix P --samples FILE
-///                        [--reps 50] [--counts 1,100,1000] [--networks 50] [--no-verify]
+///                        [--reps 50] [--counts 1,100,1000] [--networks 50] [--subnet 10.210.0.0/16]
+///                        [--no-verify]
 ///     cnm-bench populate --socket S --networks N --prefix P
 ///     cnm-bench ready    --socket S --since-us EPOCH_US --pid PID --metrics FILE --label TEXT
 ///     cnm-bench scale    --socket S --pid PID --samples FILE --metrics FILE
@@ -49,7 +50,8 @@ struct CNMBench {
             tool: try options.required("tool"), prefix: options.string("prefix", default: "cb"),
             repetitions: try options.int("reps", default: 50),
             counts: try options.ints("counts", default: [1, 100, 1000]),
-            networkCount: try options.int("networks", default: 50), verify: !options.flag("no-verify"))
+            networkCount: try options.int("networks", default: 50), verify: !options.flag("no-verify"),
+            subnet: options.string("subnet", default: "10.210.0.0/16"))
         try await suite.run()
         await client.close()
     }

@@ -22,12 +22,14 @@ struct LatencySuite {
     let networkCount: Int
     /// Ping the anchor from the first and last sandbox of each pass.
     let verify: Bool
+    /// The subnet of the attach network: large enough for every sandbox (a pool's /24 is not).
+    let subnet: String
 
     func run() async throws {
         let network = "\(self.prefix)net"
         let largest = self.counts.max() ?? 1
         let sandboxes = (0...largest).map { "\(self.prefix)\($0)" }
-        try await self.client.benchCreateNetwork(network)
+        try await self.client.benchCreateNetwork(network, subnet: self.subnet)
         for sandbox in sandboxes {
             try await self.log.time(self.key("sandbox create", largest + 1)) {
                 try await self.client.benchCreateSandbox(sandbox)

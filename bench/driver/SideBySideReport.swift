@@ -47,9 +47,12 @@ struct SideBySideReport {
             "cnm/peer = cnm's median ÷ the peer's median at the same operation and N (below 1: cnm is faster);"
         markdown +=
             " firewall peers are compared with cnm with its firewall on, the others with `--firewall none`.\n\n"
-        markdown += "| operation | N | tool | samples | median ms | p90 ms | p99 ms | cnm/peer |\n"
-        markdown += "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |\n"
-        var csv = "operation,n,tool,samples,median_ms,p90_ms,p99_ms,cnm_over_peer,compared_with\n"
+        markdown += "early→late = median of the first and of the last max(3, N/10) operations of a pass.\n\n"
+        markdown +=
+            "| operation | N | tool | samples | median ms | p90 ms | p99 ms | early→late ms | cnm/peer |\n"
+        markdown += "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+        var csv =
+            "operation,n,tool,samples,median_ms,p90_ms,p99_ms,early_ms,late_ms,cnm_over_peer,compared_with\n"
         let keys = table.keys.filter { $0.operation != "kernel primitive" }
         let groups = Dictionary(grouping: keys) { GroupKey(operation: $0.operation, n: $0.n) }
         let ordered = groups.keys.sorted {
@@ -71,15 +74,27 @@ struct SideBySideReport {
                     ratioCSV = String(format: "%.4f", cnm / median)
                 }
                 let tool = key.tool.hasPrefix("cnm (SDK") ? "**\(key.tool)**" : key.tool
+                let (early, late) = Self.drift(samples, n: key.n)
+                let driftText = early == nil ? "—" : "\(Self.ms(early))→\(Self.ms(late))"
                 markdown +=
                     "| \(key.operation) | \(key.n) | \(tool) | \(samples.count) | \(Self.ms(median)) | "
-                markdown += "\(Self.ms(samples.p90)) | \(Self.ms(samples.p99)) | \(ratio) |\n"
+                markdown += "\(Self.ms(samples.p90)) | \(Self.ms(samples.p99)) | \(driftText) | \(ratio) |\n"
                 csv += "\(CSV.field(key.operation)),\(key.n),\(CSV.field(key.tool)),\(samples.count),"
-                csv += String(format: "%.4f,%.4f,%.4f", median, samples.p90 ?? .nan, samples.p99 ?? .nan)
+                csv += String(format: "%.4f,%.4f,%.4f,", median, samples.p90 ?? .nan, samples.p99 ?? .nan)
+                csv += early.map { String(format: "%.4f,%.4f", $0, late ?? .nan) } ?? ","
                 csv += ",\(ratioCSV),\(CSV.field(comparedWith ?? ""))\n"
             }
         }
         return (markdown + "\n", csv)
+    }
+
+    /// The medians of the first and of the last max(3, n/10) operations of a pass of `n`
+    /// sandboxes (samples in the order taken), as bench-peers.sh computes them: what grows with
+    /// the number of sandboxes attached. `nil` for n = 1 or when the samples are not one pass.
+    private static func drift(_ samples: Samples, n: Int) -> (Double?, Double?) {
+        guard n > 1, samples.count == n else { return (nil, nil) }
+        let edge = max(3, n / 10)
+        return (samples.prefix(edge).median, samples.suffix(edge).median)
     }
 
     /// cnm's rows first, then the peers from fastest to slowest.
