@@ -7,8 +7,9 @@ public struct ServerLimits: Sendable {
     /// fails with `resource_exhausted`.
     public var maxMessageBytes: Int = 4 << 20
 
-    /// HTTP/2 `SETTINGS_MAX_CONCURRENT_STREAMS`: 256 calls at once per connection. Further
-    /// streams are refused with `REFUSED_STREAM`; well-behaved clients queue instead.
+    /// HTTP/2 `SETTINGS_MAX_CONCURRENT_STREAMS`: 256 calls at once per connection.
+    /// Well-behaved clients queue beyond it; a peer that opens more anyway has its whole
+    /// connection closed by NIO with GOAWAY `PROTOCOL_ERROR` (measured by ReliabilityTests).
     public var maxConcurrentStreams: Int = 256
 
     /// Largest header block: 16 KiB, as HTTP/2 `SETTINGS_MAX_HEADER_LIST_SIZE` and as the
