@@ -155,6 +155,7 @@ CNMD_PID=""; DOCKER_UP=0
 DOCKER_ENV=(ANCHOR_PREFIX="$WORK/docker" ANCHOR_NETNS=cnmb-dockerns ANCHOR_LOG="$WORK/dockerd.log" ANCHOR_INSTALL=0
   ANCHOR_DOCKERD_ARGS="--default-address-pool base=10.212.0.0/16,size=24")
 cleanup() {
+  set +e  # every step runs, whatever failed before or fails here
   if [[ -n $CNMD_PID ]]; then kill -TERM "$CNMD_PID" 2>/dev/null; wait "$CNMD_PID" 2>/dev/null; fi
   if (( DOCKER_UP )); then env "${DOCKER_ENV[@]}" "$SHARED/start-dockerd.sh" purge >/dev/null 2>&1; fi
   local ns; for ns in $(ip netns list | awk '{print $1}'); do ip netns del "$ns" 2>/dev/null; done
