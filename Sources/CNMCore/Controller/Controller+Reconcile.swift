@@ -25,12 +25,17 @@ extension Controller {
         var repaired: [String] = []
         let bridge = BridgeDriver(kernel: kernel, logger: logger)
         let linkNames = Set(try kernel.socket.links().map(\.name))
+        // One dump of every address, shared by all networks (not one dump per network).
+        var addressesByIndex: [Int32: Set<String>] = [:]
+        for address in try kernel.socket.addresses() {
+            addressesByIndex[address.index, default: []].insert(address.cidr)
+        }
         for network in networks.values.sorted(by: { $0.name < $1.name }) where network.driver == "bridge" {
             guard let bridgeName = network.bridgeName else { continue }
             if !linkNames.contains(bridgeName) {
                 repaired.append("recreated bridge \(bridgeName) of network \(network.name)")
             }
-            try bridge.createNetwork(network)
+            try bridge.createNetwork(network, addressesByIndex: addressesByIndex)
         }
         repaired += try releaseVanishedSandboxes()
         repaired += try removeOrphanInterfaces()

@@ -30,6 +30,15 @@ struct BridgeDriver: NetworkDriver {
     }
 
     func createNetwork(_ network: NetworkRecord) throws {
+        try createNetwork(network, addressesByIndex: nil)
+    }
+
+    /// Creates (or, for reconciliation, repairs) a network's bridge. `addressesByIndex` is one
+    /// dump of the namespace's addresses by interface, shared by every network a reconciliation
+    /// repairs; without it an existing bridge's addresses are listed on their own. A bridge just
+    /// created has none, so nothing is listed: listing dumps every address of the namespace,
+    /// which at thousands of endpoints dominated network create and restart.
+    func createNetwork(_ network: NetworkRecord, addressesByIndex: [Int32: Set<String>]?) throws {
         guard let bridgeName = network.bridgeName else { return }
         let socket = kernel.socket
         let mac = Self.bridgeMAC(network.id)
@@ -41,12 +50,16 @@ struct BridgeDriver: NetworkDriver {
             }
             // Bridges made before their address was pinned still follow their ports.
             if existing.mac != mac { try socket.setMAC(mac, index: existing.index) }
+            let present =
+                try addressesByIndex?[existing.index]
+                ?? Set(socket.addresses(index: existing.index).map(\.cidr))
+            try ensureGatewayAddresses(network, bridge: existing, present: present)
         } else {
-            _ = try socket.createBridge(
+            let bridge = try socket.createBridge(
                 name: bridgeName, mtu: network.mtu.map(UInt32.init), mac: mac, alias: Self.mark(network.id),
                 up: true)
+            try ensureGatewayAddresses(network, bridge: bridge, present: [])
         }
-        try ensureGatewayAddresses(network, bridgeName: bridgeName)
         try applyFirewall(network, bridgeName: bridgeName)
     }
 
@@ -75,12 +88,8 @@ struct BridgeDriver: NetworkDriver {
     }
 
     /// Puts each subnet's gateway on the bridge (idempotent: reconciliation calls it too).
-    func ensureGatewayAddresses(_ network: NetworkRecord, bridgeName: String) throws {
+    func ensureGatewayAddresses(_ network: NetworkRecord, bridge: Link, present: Set<String>) throws {
         let socket = kernel.socket
-        guard let bridge = try socket.link(named: bridgeName) else {
-            throw CNMError(.internalError, "bridge \(bridgeName) of network \(network.name) vanished")
-        }
-        let present = Set(try socket.addresses(index: bridge.index).map(\.cidr))
         for subnet in network.ipv4 + network.ipv6 {
             let cidr = AddressManager.cidr(subnet.gateway, in: [subnet.subnet])
             if !present.contains(cidr) { try socket.addAddress(cidr, index: bridge.index) }
