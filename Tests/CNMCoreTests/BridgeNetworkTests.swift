@@ -42,6 +42,32 @@ struct BridgeNetworkTests {
         await harness.close()
     }
 
+    @Test("the default route passes to the next network only when the network that gave it is left")
+    func defaultRouteHandOver() async throws {
+        let harness = try await ControllerHarness()
+        let controller = harness.controller
+        for (index, name) in ["first", "second", "third"].enumerated() {
+            _ = try await controller.createNetwork(
+                NetworkCreateRequest(
+                    name: name, ipam: [IPAMConfigRequest(subnet: "10.77.\(20 + index).0/24")]))
+        }
+        let s = harness.name("route")
+        _ = try await controller.createSandbox(SandboxCreateRequest(name: s, network: "first"))
+        _ = try await controller.connect(network: "second", sandbox: s, EndpointCreateRequest())
+        _ = try await controller.connect(network: "third", sandbox: s, EndpointCreateRequest())
+        func defaultRoutes() throws -> [Substring] {
+            try harness.inSandbox(s, "ip", "route", "show", "default").split(separator: "\n")
+        }
+        #expect(try defaultRoutes().map { $0.contains("via 10.77.20.1") } == [true])
+        // Leaving a network that did not give the route changes nothing.
+        try await controller.disconnect(network: "third", sandbox: s)
+        #expect(try defaultRoutes().map { $0.contains("via 10.77.20.1") } == [true])
+        // Leaving the one that gave it hands the route to the next one joined.
+        try await controller.disconnect(network: "first", sandbox: s)
+        #expect(try defaultRoutes().map { $0.contains("via 10.77.21.1") } == [true])
+        await harness.close()
+    }
+
     @Test("disconnecting removes the veth from the kernel and frees the address")
     func disconnectRemovesVeth() async throws {
         let harness = try await ControllerHarness()

@@ -1,7 +1,11 @@
 import Foundation
+import Logging
 
 /// Endpoint operations: create, join, leave, delete, and the one-call
 /// connect/disconnect that `docker network connect` users know.
+///
+/// Those that touch a sandbox take its lock, then look everything up again (the model may
+/// have changed while they waited), and do their kernel work on the network's lane.
 extension Controller {
     public func createEndpoint(network reference: String, _ request: EndpointCreateRequest) throws(CNMError)
         -> EndpointInfo
@@ -41,101 +45,137 @@ extension Controller {
         }
     }
 
-    public func deleteEndpoint(_ reference: String, force: Bool = false) throws(CNMError) {
-        try perform("delete endpoint \(reference)") {
-            let endpoint = try endpointLookup.find(reference, in: endpoints)
-            if let sandboxID = endpoint.sandboxID, let sandbox = sandboxes[sandboxID] {
-                guard force else {
-                    throw CNMError(
-                        .failedPrecondition,
-                        "endpoint \(endpoint.name) id \(endpoint.id.prefix(12)) has active sandbox \(sandbox.name)"
-                    )
-                }
-                try leaveEndpoint(endpoint, from: sandbox, deleting: true)
+    public func deleteEndpoint(_ reference: String, force: Bool = false) async throws(CNMError) {
+        try await performAsync("delete endpoint \(reference)") {
+            let found = try endpointLookup.find(reference, in: endpoints)
+            guard let sandboxID = found.sandboxID, let sandbox = sandboxes[sandboxID] else {
+                try dropEndpoint(found)
                 return
             }
-            try dropEndpoint(endpoint)
+            guard force else {
+                throw CNMError(
+                    .failedPrecondition,
+                    "endpoint \(found.name) id \(found.id.prefix(12)) has active sandbox \(sandbox.name)")
+            }
+            try await withSandboxLock(sandboxID) {
+                let endpoint = try endpointLookup.find(found.id, in: endpoints)
+                guard let current = endpoint.sandboxID, let sandbox = sandboxes[current] else {
+                    try dropEndpoint(endpoint)
+                    return
+                }
+                guard current == sandboxID else {
+                    throw CNMError(
+                        .failedPrecondition,
+                        "endpoint \(endpoint.name) moved to another sandbox meanwhile; try again")
+                }
+                try await leaveEndpoint(endpoint, from: sandbox, deleting: true)
+            }
         }
     }
 
     public func join(
         endpoint endpointReference: String, sandbox sandboxReference: String, interfaceName: String = ""
     )
-        throws(CNMError) -> EndpointInfo
+        async throws(CNMError) -> EndpointInfo
     {
-        try perform("join endpoint \(endpointReference)") {
-            let endpoint = try endpointLookup.find(endpointReference, in: endpoints)
-            let sandbox = try sandboxLookup.find(sandboxReference, in: sandboxes)
-            return info(of: try joinEndpoint(endpoint, to: sandbox, interfaceName: interfaceName))
+        try await performAsync("join endpoint \(endpointReference)") {
+            let sandboxID = try sandboxLookup.find(sandboxReference, in: sandboxes).id
+            return try await withSandboxLock(sandboxID) {
+                let endpoint = try endpointLookup.find(endpointReference, in: endpoints)
+                let sandbox = try sandboxLookup.find(sandboxID, in: sandboxes)
+                return info(of: try await joinEndpoint(endpoint, to: sandbox, interfaceName: interfaceName))
+            }
         }
     }
 
-    public func leave(endpoint endpointReference: String, sandbox sandboxReference: String) throws(CNMError)
+    public func leave(endpoint endpointReference: String, sandbox sandboxReference: String)
+        async throws(CNMError) -> EndpointInfo
+    {
+        try await performAsync("leave endpoint \(endpointReference)") {
+            let sandboxID = try sandboxLookup.find(sandboxReference, in: sandboxes).id
+            return try await withSandboxLock(sandboxID) {
+                let endpoint = try endpointLookup.find(endpointReference, in: endpoints)
+                let sandbox = try sandboxLookup.find(sandboxID, in: sandboxes)
+                return try await leaveJoined(endpoint, sandbox)
+            }
+        }
+    }
+
+    private func leaveJoined(_ endpoint: EndpointRecord, _ sandbox: SandboxRecord) async throws
         -> EndpointInfo
     {
-        try perform("leave endpoint \(endpointReference)") {
-            let endpoint = try endpointLookup.find(endpointReference, in: endpoints)
-            let sandbox = try sandboxLookup.find(sandboxReference, in: sandboxes)
-            guard let joined = endpoint.sandboxID else {
-                throw CNMError(
-                    .failedPrecondition, "cannot leave endpoint \(endpoint.name) with no attached sandbox")
-            }
-            guard joined == sandbox.id else {
-                throw CNMError(
-                    .failedPrecondition,
-                    "endpoint \(endpoint.name) is joined to sandbox \(sandboxes[joined]?.name ?? joined), not \(sandbox.name)"
-                )
-            }
-            return info(of: try leaveEndpoint(endpoint, from: sandbox))
+        guard let joined = endpoint.sandboxID else {
+            throw CNMError(
+                .failedPrecondition, "cannot leave endpoint \(endpoint.name) with no attached sandbox")
         }
+        guard joined == sandbox.id else {
+            throw CNMError(
+                .failedPrecondition,
+                "endpoint \(endpoint.name) is joined to sandbox \(sandboxes[joined]?.name ?? joined), not \(sandbox.name)"
+            )
+        }
+        return info(of: try await leaveEndpoint(endpoint, from: sandbox))
     }
 
     /// Creates an endpoint named after the sandbox (unless named) and joins it.
     public func connect(
         network networkReference: String, sandbox sandboxReference: String, _ request: EndpointCreateRequest
     )
-        throws(CNMError) -> EndpointInfo
+        async throws(CNMError) -> EndpointInfo
     {
-        try perform("connect sandbox \(sandboxReference) to network \(networkReference)") {
-            let network = try networkLookup.find(networkReference, in: networks)
-            let sandbox = try sandboxLookup.find(sandboxReference, in: sandboxes)
-            return info(of: try connectSandbox(sandbox, to: network, request))
+        try await performAsync("connect sandbox \(sandboxReference) to network \(networkReference)") {
+            let sandboxID = try sandboxLookup.find(sandboxReference, in: sandboxes).id
+            return try await withSandboxLock(sandboxID) {
+                let network = try networkLookup.find(networkReference, in: networks)
+                let sandbox = try sandboxLookup.find(sandboxID, in: sandboxes)
+                return info(of: try await connectSandbox(sandbox, to: network, request))
+            }
         }
     }
 
     public func disconnect(
         network networkReference: String, sandbox sandboxReference: String, force: Bool = false
     )
-        throws(CNMError)
+        async throws(CNMError)
     {
-        try perform("disconnect sandbox \(sandboxReference) from network \(networkReference)") {
-            let network = try networkLookup.find(networkReference, in: networks)
-            let sandbox = try sandboxLookup.find(sandboxReference, in: sandboxes)
-            guard
-                let endpoint = sandbox.endpointIDs.lazy.compactMap({ self.endpoints[$0] }).first(where: {
-                    $0.networkID == network.id
-                })
-            else {
-                throw CNMError(
-                    .notFound, "sandbox \(sandbox.name) is not connected to network \(network.name)")
+        try await performAsync("disconnect sandbox \(sandboxReference) from network \(networkReference)") {
+            let sandboxID = try sandboxLookup.find(sandboxReference, in: sandboxes).id
+            try await withSandboxLock(sandboxID) {
+                let network = try networkLookup.find(networkReference, in: networks)
+                let sandbox = try sandboxLookup.find(sandboxID, in: sandboxes)
+                try await disconnectSandbox(sandbox, from: network, force: force)
             }
-            if network.driver == "host" && sandbox.mode == .host && !force {
-                throw CNMError(
-                    .failedPrecondition,
-                    "cannot disconnect sandbox \(sandbox.name) from the host network: it was created in host network mode"
-                )
-            }
-            try leaveEndpoint(endpoint, from: sandbox, deleting: true)
-            emit(
-                "network", "disconnect", id: network.id, name: network.name,
-                ["sandbox": sandbox.name, "endpoint": endpoint.id])
         }
+    }
+
+    private func disconnectSandbox(_ sandbox: SandboxRecord, from network: NetworkRecord, force: Bool)
+        async throws
+    {
+        guard
+            let endpoint = sandbox.endpointIDs.lazy.compactMap({ self.endpoints[$0] }).first(where: {
+                $0.networkID == network.id
+            })
+        else {
+            throw CNMError(
+                .notFound, "sandbox \(sandbox.name) is not connected to network \(network.name)")
+        }
+        if network.driver == "host" && sandbox.mode == .host && !force {
+            throw CNMError(
+                .failedPrecondition,
+                "cannot disconnect sandbox \(sandbox.name) from the host network: it was created in host network mode"
+            )
+        }
+        try await leaveEndpoint(endpoint, from: sandbox, deleting: true)
+        emit(
+            "network", "disconnect", id: network.id, name: network.name,
+            ["sandbox": sandbox.name, "endpoint": endpoint.id])
     }
 
     // MARK: - Building blocks
 
+    /// Creates an endpoint for the sandbox and joins it. The caller holds the sandbox's lock.
     func connectSandbox(_ sandbox: SandboxRecord, to network: NetworkRecord, _ request: EndpointCreateRequest)
-        throws
+        async throws
         -> EndpointRecord
     {
         if isConnected(sandbox, to: network) {
@@ -146,7 +186,7 @@ extension Controller {
         let endpoint = try buildEndpoint(network: network, request, defaultName: sandbox.name)
         endpoints[endpoint.id] = endpoint
         do {
-            let joined = try joinEndpoint(endpoint, to: sandbox, interfaceName: "", storeNew: true)
+            let joined = try await joinEndpoint(endpoint, to: sandbox, interfaceName: "", storeNew: true)
             emit(
                 "network", "connect", id: network.id, name: network.name,
                 ["sandbox": sandbox.name, "endpoint": joined.id])
@@ -248,11 +288,16 @@ extension Controller {
         return endpoint
     }
 
-    /// Joins an endpoint to a sandbox in the kernel and the store.
+    /// Joins an endpoint to a sandbox in the kernel and the store. The caller holds the
+    /// sandbox's lock.
+    ///
+    /// The join is first recorded in memory (the endpoint is the sandbox's, its interface name
+    /// taken), so that operations running while the kernel works see it as made; the store
+    /// is written once the kernel is done, and a failure undoes both.
     func joinEndpoint(
         _ endpoint: EndpointRecord, to sandbox: SandboxRecord, interfaceName: String, storeNew: Bool = false
     )
-        throws -> EndpointRecord
+        async throws -> EndpointRecord
     {
         if let current = endpoint.sandboxID {
             throw CNMError(
@@ -290,12 +335,33 @@ extension Controller {
         joined.interfaceName = network.driver == "bridge" ? name : nil
         var updatedSandbox = sandbox
         updatedSandbox.endpointIDs.append(endpoint.id)
-        if network.driver == "bridge" {
-            let namespace = try sandboxNamespace(sandbox)
-            joined.hostInterfaceName = try driver(for: network).join(
-                joined, network: network,
-                context: JoinContext(
-                    sandbox: namespace, interfaceName: name, providesDefaultRoute: providesRoute))
+
+        // Reserve: from here on the join is visible as made.
+        endpoints[joined.id] = joined
+        sandboxes[sandbox.id] = updatedSandbox
+        func undo() {
+            endpoints[endpoint.id] = endpoint
+            sandboxes[sandbox.id] = sandbox
+        }
+        do {
+            let files = renderSandboxFiles(updatedSandbox)
+            let context =
+                network.driver == "bridge"
+                ? JoinContext(
+                    sandbox: try sandboxNamespace(sandbox), interfaceName: name,
+                    providesDefaultRoute: providesRoute)
+                : nil
+            let (attached, logger) = (joined, logger)
+            joined.hostInterfaceName = try await onLane(network) { driver in
+                let hostName = try context.flatMap {
+                    try driver.join(attached, network: network, context: $0)
+                }
+                Self.write(files, sandboxName: sandbox.name, logger: logger)
+                return hostName
+            }
+        } catch {
+            undo()
+            throw error
         }
         do {
             try store.write { transaction in
@@ -304,36 +370,47 @@ extension Controller {
             }
         } catch {
             try? driver(for: network).leave(joined, network: network)
+            undo()
+            refreshSandboxFiles(sandbox)
             throw error
         }
         endpoints[joined.id] = joined
-        sandboxes[sandbox.id] = updatedSandbox
         updateDNS(.joined(joined, updatedSandbox))
-        refreshSandboxFiles(updatedSandbox)
         emit(
             "endpoint", "join", id: joined.id, name: joined.name,
             ["sandbox": sandbox.name, "network": network.name])
         return joined
     }
 
-    /// Removes an endpoint's interfaces and its membership of the sandbox.
+    /// Removes an endpoint's interfaces and its membership of the sandbox. The caller holds
+    /// the sandbox's lock. The model keeps the endpoint joined while the kernel works and
+    /// changes once the store has the leave.
     /// With `deleting`, the endpoint is deleted in the same transaction (disconnect, forced
     /// delete): a crash can never leave it half-done (left but still recorded).
     @discardableResult
-    func leaveEndpoint(_ endpoint: EndpointRecord, from sandbox: SandboxRecord, deleting: Bool = false) throws
-        -> EndpointRecord
+    func leaveEndpoint(_ endpoint: EndpointRecord, from sandbox: SandboxRecord, deleting: Bool = false)
+        async throws -> EndpointRecord
     {
         guard let network = networks[endpoint.networkID] else {
             throw CNMError(
                 .internalError, "network \(endpoint.networkID) of endpoint \(endpoint.name) is missing")
         }
-        try driver(for: network).leave(endpoint, network: network)
         var left = endpoint
         left.sandboxID = nil
         left.interfaceName = nil
         left.hostInterfaceName = nil
         var updatedSandbox = sandbox
         updatedSandbox.endpointIDs.removeAll { $0 == endpoint.id }
+        let routeMove = defaultRouteMove(sandbox, leaving: endpoint)
+        let files = renderSandboxFiles(updatedSandbox)
+        let (kernel, logger) = (kernel, logger)
+        try await onLane(network) { driver in
+            try driver.leave(endpoint, network: network)
+            if let routeMove {
+                Self.moveDefaultRoute(routeMove, sandboxName: sandbox.name, kernel: kernel, logger: logger)
+            }
+            Self.write(files, sandboxName: sandbox.name, logger: logger)
+        }
         try store.write { transaction in
             if deleting { try transaction.deleteEndpoint(left.id) } else { try transaction.save(left) }
             try transaction.save(updatedSandbox)
@@ -348,26 +425,52 @@ extension Controller {
             addresses.releaseEndpoint(left)
             emit("endpoint", "delete", id: left.id, name: left.name, ["network": network.name])
         }
-        restoreDefaultRouteIfNeeded(updatedSandbox, leaving: network)
-        refreshSandboxFiles(updatedSandbox)
         return left
     }
 
-    /// When the network that gave the default route is left, the next one joined gives it.
-    private func restoreDefaultRouteIfNeeded(_ sandbox: SandboxRecord, leaving network: NetworkRecord) {
-        guard network.driver == "bridge", !network.isInternal, sandbox.mode == .isolated else { return }
-        let next = sandbox.endpointIDs.compactMap { endpoints[$0] }.first { endpoint in
-            networks[endpoint.networkID].map { $0.driver == "bridge" && !$0.isInternal } ?? false
+    /// The next network to give the sandbox its default route, when `network` gave it.
+    struct DefaultRouteMove: Sendable {
+        let endpoint: EndpointRecord
+        let network: NetworkRecord
+        let sandbox: SandboxNamespace
+    }
+
+    /// When the endpoint that gave the sandbox its default route leaves, the next endpoint
+    /// joined to a routed network gives it (the first such endpoint is the one that has it).
+    private func defaultRouteMove(_ sandbox: SandboxRecord, leaving endpoint: EndpointRecord)
+        -> DefaultRouteMove?
+    {
+        guard sandbox.mode == .isolated else { return nil }
+        let providers = sandbox.endpointIDs.compactMap { endpoints[$0] }.filter { member in
+            networks[member.networkID].map { $0.driver == "bridge" && !$0.isInternal } ?? false
         }
-        guard let next, let nextNetwork = networks[next.networkID],
+        guard providers.count > 1, providers[0].id == endpoint.id,
+            let nextNetwork = networks[providers[1].networkID],
             let namespace = try? sandboxNamespace(sandbox)
-        else { return }
+        else { return nil }
+        return DefaultRouteMove(endpoint: providers[1], network: nextNetwork, sandbox: namespace)
+    }
+
+    private static func moveDefaultRoute(
+        _ move: DefaultRouteMove, sandboxName: String, kernel: HostKernel, logger: Logger
+    ) {
         do {
-            try driver(for: nextNetwork).addDefaultRoute(next, network: nextNetwork, sandbox: namespace)
+            try driver(for: move.network, kernel: kernel, logger: logger, socket: nil).addDefaultRoute(
+                move.endpoint, network: move.network, sandbox: move.sandbox)
         } catch {
             logger.warning(
                 "could not move the default route",
-                metadata: ["sandbox": "\(sandbox.name)", "error": "\(error)"])
+                metadata: ["sandbox": "\(sandboxName)", "error": "\(error)"])
+        }
+    }
+
+    /// Writes a sandbox's files; a failure is logged (the join or leave itself stands).
+    static func write(_ files: RenderedSandboxFiles, sandboxName: String, logger: Logger) {
+        do {
+            try files.write()
+        } catch {
+            logger.warning(
+                "could not write sandbox files", metadata: ["sandbox": "\(sandboxName)", "error": "\(error)"])
         }
     }
 

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import Netlink
 
 /// Network operations: create, inspect, list, delete, prune.
 extension Controller {
@@ -35,10 +37,12 @@ extension Controller {
     }
 
     public func deleteNetwork(_ reference: String) async throws(CNMError) {
-        try perform("delete network \(reference)") {
+        let removed = try perform("delete network \(reference)") {
             let network = try networkLookup.find(reference, in: networks)
             try removeNetwork(network)
+            return network
         }
+        await removeKernelObjects(of: [removed])
         try await listenForDNS()
     }
 
@@ -50,15 +54,16 @@ extension Controller {
                 !network.predefined && filter.matches(network)
                     && !endpoints.hasRecords(inGroup: network.id)
             }
-            var removed: [String] = []
+            var removed: [NetworkRecord] = []
             for network in unused.sorted(by: { $0.name < $1.name }) {
                 try removeNetwork(network)
-                removed.append(network.name)
+                removed.append(network)
             }
             return removed
         }
+        await removeKernelObjects(of: removed)
         try await listenForDNS()
-        return removed
+        return removed.map(\.name)
     }
 
     // MARK: - Building blocks
@@ -162,14 +167,24 @@ extension Controller {
         networks[network.id] = nil
         addresses.releaseNetwork(network.id)
         updateDNS(.networkRemoved(network))
-        do {
-            try driver(for: network).deleteNetwork(network)
-        } catch {
-            logger.warning(
-                "kernel clean-up of a deleted network failed; reconciliation retries it",
-                metadata: ["network": "\(network.name)", "error": "\(error)"])
-        }
         emit("network", "delete", id: network.id, name: network.name, ["driver": network.driver])
+    }
+
+    /// Deletes removed networks' bridges and firewall entries on their lanes, off the actor
+    /// (a bridge delete waits tens of milliseconds on the kernel). The networks are already
+    /// gone from the store and the model; a failure is logged and left to reconciliation,
+    /// which removes bridges marked as cnmd's that no stored network owns.
+    func removeKernelObjects(of removed: [NetworkRecord]) async {
+        for network in removed {
+            do {
+                try await onLane(network) { try $0.deleteNetwork(network) }
+            } catch {
+                logger.warning(
+                    "kernel clean-up of a deleted network failed; reconciliation retries it",
+                    metadata: ["network": "\(network.name)", "error": "\(error)"])
+            }
+            lanes.remove(network.id)
+        }
     }
 
     func info(of network: NetworkRecord) -> NetworkInfo {
@@ -202,8 +217,14 @@ extension Controller {
     }
 
     func driver(for network: NetworkRecord) -> any NetworkDriver {
+        Self.driver(for: network, kernel: kernel, logger: logger, socket: nil)
+    }
+
+    static func driver(for network: NetworkRecord, kernel: HostKernel, logger: Logger, socket: NetlinkSocket?)
+        -> any NetworkDriver
+    {
         switch network.driver {
-        case "bridge": return BridgeDriver(kernel: kernel, logger: logger)
+        case "bridge": return BridgeDriver(kernel: kernel, logger: logger, socket: socket)
         default: return PassiveDriver(kind: network.driver)
         }
     }

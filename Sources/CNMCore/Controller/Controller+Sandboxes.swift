@@ -3,8 +3,8 @@ import Netlink
 
 /// Sandbox operations: create, inspect, list, delete.
 extension Controller {
-    public func createSandbox(_ request: SandboxCreateRequest) throws(CNMError) -> SandboxInfo {
-        try perform("create sandbox \(request.name)") {
+    public func createSandbox(_ request: SandboxCreateRequest) async throws(CNMError) -> SandboxInfo {
+        try await performAsync("create sandbox \(request.name)") {
             try Identifiers.validateName(request.name)
             if sandboxes.record(named: request.name) != nil {
                 throw CNMError(.alreadyExists, "sandbox with name \(request.name) already exists")
@@ -39,22 +39,25 @@ extension Controller {
                 try? store.deleteSandbox(sandbox.id)
                 throw error
             }
-            sandboxes[id] = sandbox
-            refreshSandboxFiles(sandbox)
-            emit("sandbox", "create", id: id, name: sandbox.name)
-            if let network = target.network {
-                do {
-                    if target.mode == .isolated {
-                        _ = try connectSandbox(sandbox, to: network, EndpointCreateRequest())
-                    } else {
-                        try recordPassiveMembership(sandbox, network)
+            // A new ID: the lock is free, and held until the first network is joined.
+            return try await withSandboxLock(id) {
+                sandboxes[id] = sandbox
+                refreshSandboxFiles(sandbox)
+                emit("sandbox", "create", id: id, name: sandbox.name)
+                if let network = target.network {
+                    do {
+                        if target.mode == .isolated {
+                            _ = try await connectSandbox(sandbox, to: network, EndpointCreateRequest())
+                        } else {
+                            try recordPassiveMembership(sandbox, network)
+                        }
+                    } catch {
+                        try? await destroySandbox(sandboxes[id] ?? sandbox)
+                        throw error
                     }
-                } catch {
-                    try? destroySandbox(sandboxes[id] ?? sandbox)
-                    throw error
                 }
+                return info(of: sandboxes[id] ?? sandbox)
             }
-            return info(of: sandboxes[id] ?? sandbox)
         }
     }
 
@@ -85,23 +88,29 @@ extension Controller {
     }
 
     /// Deletes a sandbox. With endpoints it needs `force`, and then leaves and deletes them all.
-    public func deleteSandbox(_ reference: String, force: Bool = false) throws(CNMError) {
-        try perform("delete sandbox \(reference)") {
-            let sandbox = try sandboxLookup.find(reference, in: sandboxes)
-            let joined = sandbox.endpointIDs.compactMap { endpoints[$0] }.filter { endpoint in
-                networks[endpoint.networkID]?.driver == "bridge"
+    public func deleteSandbox(_ reference: String, force: Bool = false) async throws(CNMError) {
+        try await performAsync("delete sandbox \(reference)") {
+            let sandboxID = try sandboxLookup.find(reference, in: sandboxes).id
+            try await withSandboxLock(sandboxID) {
+                try await deleteSandbox(sandboxLookup.find(sandboxID, in: sandboxes), force: force)
             }
-            if !joined.isEmpty && !force {
-                let list = joined.map {
-                    "name:\"\($0.name)\" network:\"\(networks[$0.networkID]?.name ?? "")\""
-                }
-                throw CNMError(
-                    .failedPrecondition,
-                    "sandbox \(sandbox.name) has active endpoints (\(list.joined(separator: ", "))); disconnect them or use force"
-                )
-            }
-            try destroySandbox(sandbox)
         }
+    }
+
+    private func deleteSandbox(_ sandbox: SandboxRecord, force: Bool) async throws {
+        let joined = sandbox.endpointIDs.compactMap { endpoints[$0] }.filter { endpoint in
+            networks[endpoint.networkID]?.driver == "bridge"
+        }
+        if !joined.isEmpty && !force {
+            let list = joined.map {
+                "name:\"\($0.name)\" network:\"\(networks[$0.networkID]?.name ?? "")\""
+            }
+            throw CNMError(
+                .failedPrecondition,
+                "sandbox \(sandbox.name) has active endpoints (\(list.joined(separator: ", "))); disconnect them or use force"
+            )
+        }
+        try await destroySandbox(sandbox)
     }
 
     // MARK: - Building blocks
@@ -197,24 +206,30 @@ extension Controller {
     }
 
     /// Leaves and deletes every endpoint, removes the namespace (if cnmd made it) and the record.
+    /// The caller holds the sandbox's lock; the kernel work runs off the actor.
     ///
     /// A named sandbox's namespace is deleted first: the kernel then removes all its
     /// veth pairs at once, which is far cheaper than deleting them one by one
     /// (libnl.md); the call still returns only once the host sides are gone.
-    func destroySandbox(_ sandbox: SandboxRecord) throws {
+    func destroySandbox(_ sandbox: SandboxRecord) async throws {
         let members = sandbox.endpointIDs.compactMap { endpoints[$0] }
         let ownsNamespace = sandbox.mode != .host && !sandbox.external
         if ownsNamespace {
             // The veths go with the namespace; their published ports must be withdrawn here.
             let published = members.flatMap(BridgeDriver.firewallBindings)
-            if !published.isEmpty { try kernel.withFirewall { try $0.removePortBindings(published) } }
+            let hostNames = members.compactMap(\.hostInterfaceName)
+            let (kernel, name, lane) = (kernel, sandbox.name, "sandbox:\(sandbox.id)")
             namespaces[sandbox.id] = nil
-            try NetworkNamespace.delete(name: sandbox.name)
-            try waitUntilGone(members.compactMap(\.hostInterfaceName))
+            defer { lanes.remove(lane) }
+            try await lanes.run(lane) {
+                if !published.isEmpty { try kernel.withFirewall { try $0.removePortBindings(published) } }
+                try NetworkNamespace.delete(name: name)
+                try kernel.withSpareSocket { try Self.waitUntilGone(hostNames, socket: $0) }
+            }
         } else {
             for member in members {
                 if let network = networks[member.networkID] {
-                    try driver(for: network).leave(member, network: network)
+                    try await onLane(network) { try $0.leave(member, network: network) }
                 }
             }
             namespaces[sandbox.id] = nil
@@ -239,25 +254,26 @@ extension Controller {
     }
 
     /// Waits (bounded) until the kernel has removed the given host-side interfaces.
-    private func waitUntilGone(_ names: [String]) throws {
+    private static func waitUntilGone(_ names: [String], socket: NetlinkSocket) throws {
         var remaining = names
         let deadline = Date().addingTimeInterval(5)
         while !remaining.isEmpty {
-            remaining = try remaining.filter { try kernel.socket.link(named: $0) != nil }
+            remaining = try remaining.filter { try socket.link(named: $0) != nil }
             if remaining.isEmpty { break }
             if Date() > deadline {
-                for name in remaining { try? kernel.socket.deleteLink(name: name) }
+                for name in remaining { try? socket.deleteLink(name: name) }
                 break
             }
             usleep(1000)
         }
     }
 
-    func refreshSandboxFiles(_ sandbox: SandboxRecord) {
+    /// A sandbox's hosts file and resolv.conf as its memberships make them now.
+    func renderSandboxFiles(_ sandbox: SandboxRecord) -> RenderedSandboxFiles {
         let members = sandbox.endpointIDs.compactMap { endpoints[$0] }.compactMap { endpoint in
             networks[endpoint.networkID].map { (endpoint, $0) }
         }
-        let contents = SandboxFiles(
+        return SandboxFiles(
             sandbox: sandbox, members: members, hasDNS: hasDNS,
             peers: { [endpoints, sandboxes] network in
                 endpoints.records(inGroup: network.id).compactMap { endpoint in
@@ -265,14 +281,13 @@ extension Controller {
                 }
             },
             hostNameservers: configuration.dnsUpstream == .none
-                ? [] : HostResolvConf.nameservers(path: configuration.hostResolvConf))
-        do {
-            try contents.write()
-        } catch {
-            logger.warning(
-                "could not write sandbox files",
-                metadata: ["sandbox": "\(sandbox.name)", "error": "\(error)"])
-        }
+                ? [] : HostResolvConf.nameservers(path: configuration.hostResolvConf)
+        ).rendered
+    }
+
+    /// Writes a sandbox's files now, on the actor (creation, reconciliation, undo).
+    func refreshSandboxFiles(_ sandbox: SandboxRecord) {
+        Self.write(renderSandboxFiles(sandbox), sandboxName: sandbox.name, logger: logger)
     }
 
     func info(of sandbox: SandboxRecord) -> SandboxInfo {

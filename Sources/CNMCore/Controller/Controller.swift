@@ -5,11 +5,16 @@ import Logging
 /// The CNM controller: owns networks, endpoints and sandboxes, enforces the rules
 /// users rely on (DESIGN.md), and drives the kernel through the drivers.
 ///
-/// It is an actor on a dedicated serial queue (`DispatchQueueExecutor`). Every
-/// operation is synchronous inside — IPAM, kernel calls and one SQLite
-/// transaction — so it runs whole before the next begins: no operation ever sees
-/// another half done, and blocking system calls stay off the cooperative pool
-/// and the NIO event loops.
+/// It is an actor on a dedicated serial queue (`DispatchQueueExecutor`), so blocking
+/// system calls stay off the cooperative pool and the NIO event loops. Most operations
+/// are synchronous inside — IPAM, kernel calls and one SQLite transaction — and run whole
+/// before the next begins. The frequent endpoint operations (connect, disconnect, join,
+/// leave, sandbox delete) run in three steps instead: decide and reserve on the actor,
+/// do the kernel work on the network's lane (`KernelLanes`) while the actor serves
+/// others, then commit on the actor. The sandbox's lock (`SandboxLocks`) is held across
+/// all three, and what the first step reserves (addresses, the endpoint's record and
+/// name, the sandbox's membership) makes every other operation see the change as
+/// already made, so none ever sees another half done.
 public actor Controller {
     let configuration: ControllerConfiguration
     let logger: Logger
@@ -20,6 +25,10 @@ public actor Controller {
     let kernel: HostKernel
     var addresses: AddressManager
     let eventHub = EventHub()
+    /// Where endpoint kernel work runs while the actor serves other requests.
+    let lanes = KernelLanes()
+    /// Held by an operation on a sandbox from its first step to its commit.
+    var sandboxLocks = SandboxLocks()
     /// The embedded resolver, absent when `dnsPort` is nil.
     let dns: EmbeddedDNS?
 
@@ -116,6 +125,44 @@ public actor Controller {
                 logger.debug("\(operation) refused", metadata: ["error": "\(failure.message)"])
             }
             throw failure
+        }
+    }
+
+    /// `perform` for operations that suspend (kernel work on a lane, waiting for a lock).
+    func performAsync<T>(_ operation: String, _ body: () async throws -> T) async throws(CNMError) -> T {
+        do {
+            return try await body()
+        } catch {
+            let failure = CNMError.wrapping(error, operation: operation)
+            if failure.code == .internalError || failure.code == .unavailable {
+                logger.error("\(operation) failed", metadata: ["error": "\(failure.message)"])
+            } else {
+                logger.debug("\(operation) refused", metadata: ["error": "\(failure.message)"])
+            }
+            throw failure
+        }
+    }
+
+    /// Runs `body` holding the lock of sandbox `id`, waiting for it first if another
+    /// operation holds it. Whatever `body` read before waiting must be read again.
+    func withSandboxLock<T>(_ id: String, _ body: () async throws -> T) async throws -> T {
+        if !sandboxLocks.tryAcquire(id) {
+            await withCheckedContinuation { sandboxLocks.enqueue(id, $0) }
+        }
+        defer { sandboxLocks.release(id) }
+        return try await body()
+    }
+
+    /// Runs a network driver's kernel work on the network's lane, with a netlink socket of
+    /// its own, while the actor goes on serving other requests.
+    func onLane<T: Sendable>(
+        _ network: NetworkRecord, _ body: @escaping @Sendable (any NetworkDriver) throws -> T
+    ) async throws -> T {
+        let (kernel, logger) = (kernel, logger)
+        return try await lanes.run(network.id) {
+            try kernel.withSpareSocket { socket in
+                try body(Self.driver(for: network, kernel: kernel, logger: logger, socket: socket))
+            }
         }
     }
 

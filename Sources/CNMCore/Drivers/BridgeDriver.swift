@@ -12,6 +12,15 @@ struct BridgeDriver: NetworkDriver {
 
     let kernel: HostKernel
     let logger: Logger
+    /// The netlink socket of cnmd's namespace for endpoint work: the kernel's own, or one
+    /// borrowed for a lane (`HostKernel.withSpareSocket`).
+    let socket: NetlinkSocket
+
+    init(kernel: HostKernel, logger: Logger, socket: NetlinkSocket? = nil) {
+        self.kernel = kernel
+        self.logger = logger
+        self.socket = socket ?? kernel.socket
+    }
 
     /// The ifalias that marks a kernel object as cnmd's, naming its owner.
     static func mark(_ id: String) -> String { "cnm:\(id)" }
@@ -100,19 +109,19 @@ struct BridgeDriver: NetworkDriver {
     func deleteNetwork(_ network: NetworkRecord) throws {
         guard let bridgeName = network.bridgeName else { return }
         try kernel.withFirewall { try $0.removeNetwork(bridge: bridgeName) }
-        guard let bridge = try kernel.socket.link(named: bridgeName) else { return }
+        guard let bridge = try socket.link(named: bridgeName) else { return }
         guard bridge.alias == Self.mark(network.id) else { return }
-        try kernel.socket.deleteLink(index: bridge.index)
+        try socket.deleteLink(index: bridge.index)
     }
 
     func join(_ endpoint: EndpointRecord, network: NetworkRecord, context: JoinContext) throws -> String? {
-        guard let bridgeName = network.bridgeName, let bridge = try kernel.socket.link(named: bridgeName)
+        guard let bridgeName = network.bridgeName, let bridge = try socket.link(named: bridgeName)
         else {
             throw CNMError(
                 .internalError, "bridge \(network.bridgeName ?? "?") of network \(network.name) is missing")
         }
         let hostName = "veth" + endpoint.id.prefix(7)
-        _ = try kernel.socket.createVethPair(
+        _ = try socket.createVethPair(
             hostName: hostName, peerName: context.interfaceName, peerNamespace: context.sandbox.namespace,
             hostMasterIndex: bridge.index, hostUp: true, hostAlias: Self.mark(endpoint.id),
             group: Self.vethGroup,
@@ -141,7 +150,7 @@ struct BridgeDriver: NetworkDriver {
                 }
             }
         } catch {
-            try? kernel.socket.deleteLink(name: hostName)
+            try? socket.deleteLink(name: hostName)
             throw error
         }
         return hostName
@@ -170,7 +179,7 @@ struct BridgeDriver: NetworkDriver {
             try kernel.withFirewall { try $0.removePortBindings(Self.firewallBindings(endpoint)) }
         }
         guard let hostName = endpoint.hostInterfaceName else { return }
-        guard let link = try kernel.socket.link(named: hostName) else { return }
-        try kernel.socket.deleteLink(index: link.index)
+        guard let link = try socket.link(named: hostName) else { return }
+        try socket.deleteLink(index: link.index)
     }
 }

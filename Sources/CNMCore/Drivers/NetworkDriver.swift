@@ -1,5 +1,5 @@
 /// What an endpoint join needs to know about the sandbox side.
-struct JoinContext {
+struct JoinContext: Sendable {
     let sandbox: SandboxNamespace
     /// The name of the interface inside the sandbox (eth0, eth1, …).
     let interfaceName: String
@@ -9,7 +9,7 @@ struct JoinContext {
 
 /// The kernel side of one kind of network. Drivers are stateless: the controller
 /// passes the records; a driver only turns them into kernel objects and back.
-protocol NetworkDriver {
+protocol NetworkDriver: Sendable {
     func createNetwork(_ network: NetworkRecord) throws
     func deleteNetwork(_ network: NetworkRecord) throws
     /// Creates the endpoint's interfaces; returns the host-side interface name, if any.

@@ -1,10 +1,11 @@
 import Firewall
 import Foundation
 import Netlink
+import Synchronization
 
 /// The kernel as cnmd's own namespace shows it: its netlink socket, and the
 /// questions the controller asks of it (host routes, links).
-final class HostKernel {
+final class HostKernel: Sendable {
     /// The namespace cnmd runs in (host sandboxes share it).
     let namespace: NetworkNamespace
     let socket: NetlinkSocket
@@ -12,6 +13,8 @@ final class HostKernel {
     private let firewall: Firewall?
     /// Whether the calling threads already are in `namespace` (always, in cnmd).
     private let isProcessNamespace: Bool
+    /// Sockets of `namespace` not in use, for kernel work running beside other work.
+    private let spareSockets = Mutex<[NetlinkSocket]>([])
 
     /// Opens the netlink socket and the nftables context in the calling thread's namespace.
     init(firewallEnabled: Bool) throws {
@@ -28,6 +31,22 @@ final class HostKernel {
         guard let firewall else { return nil }
         if isProcessNamespace { return try body(firewall) }
         return try withNetns(namespace) { try body(firewall) }
+    }
+
+    /// Runs `body` with a netlink socket of cnmd's namespace that nothing else uses meanwhile.
+    ///
+    /// `socket` serializes its callers, so kernel work of two networks running side by side
+    /// (`KernelLanes`) would still queue on it: a veth delete holds it for tens of
+    /// milliseconds. Each lane borrows a socket of its own instead; the pool only grows to
+    /// the number of lanes busy at once.
+    func withSpareSocket<T>(_ body: (NetlinkSocket) throws -> T) throws -> T {
+        let socket = try spareSockets.withLock { $0.popLast() } ?? openSocket()
+        defer { spareSockets.withLock { $0.append(socket) } }
+        return try body(socket)
+    }
+
+    private func openSocket() throws -> NetlinkSocket {
+        isProcessNamespace ? try NetlinkSocket() : try NetlinkSocket(in: namespace)
     }
 
     /// Prefixes of main-table routes that automatic subnet picks must avoid: every
@@ -50,7 +69,7 @@ final class HostKernel {
 }
 
 /// A sandbox's namespace, opened once, with a netlink socket bound to it.
-final class SandboxNamespace {
+final class SandboxNamespace: Sendable {
     let namespace: NetworkNamespace
     let socket: NetlinkSocket
 

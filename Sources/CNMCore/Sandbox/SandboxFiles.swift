@@ -63,15 +63,36 @@ struct SandboxFiles {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    func write() throws {
-        let directory = (sandbox.hostsPath as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try Data(hosts.utf8).write(to: URL(fileURLWithPath: sandbox.hostsPath), options: .atomic)
-        try Data(resolvConf.utf8).write(to: URL(fileURLWithPath: sandbox.resolvConfPath), options: .atomic)
+    /// The two files' paths and contents, to be written later (off the controller's queue).
+    var rendered: RenderedSandboxFiles {
+        RenderedSandboxFiles(
+            hostsPath: sandbox.hostsPath, hosts: hosts, resolvConfPath: sandbox.resolvConfPath,
+            resolvConf: resolvConf)
     }
 
     static func remove(_ sandbox: SandboxRecord) {
         let directory = (sandbox.hostsPath as NSString).deletingLastPathComponent
         try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// A sandbox's hosts file and resolv.conf as they must read now.
+struct RenderedSandboxFiles: Sendable {
+    let hostsPath: String
+    let hosts: String
+    let resolvConfPath: String
+    let resolvConf: String
+
+    /// Writes each file whose content differs (write to a temporary file, then rename, so a
+    /// reader never sees half a file). An unchanged file is left alone: most joins change
+    /// only the hosts file, and rewriting both cost a rename each per attach.
+    func write() throws {
+        let directory = (hostsPath as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for (path, text) in [(hostsPath, hosts), (resolvConfPath, resolvConf)] {
+            let data = Data(text.utf8)
+            if FileManager.default.contents(atPath: path) == data { continue }
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        }
     }
 }
