@@ -20,11 +20,20 @@ extension NetlinkSocket {
     ///   - group: device group of the host end, for batched `deleteLinks(group:)`.
     ///   - peerMAC: hardware address of the peer.
     ///   - mtu: MTU of both ends.
-    /// Fails with `isAlreadyExists` when a name is taken (the peer's, in its namespace).
+    ///   - hostIPv6LinkLocal: `false` gives the host end no IPv6 link-local address (address
+    ///     generation mode `none`; the peer keeps its own). A bridge port needs none, and each
+    ///     one adds an `fe80::` address and routes to every IPv6 route walk of the namespace
+    ///     (`fib6_ifdown` on each link delete), which dominates attach and detach at thousands
+    ///     of ports. The kernel refuses `IFLA_AF_SPEC` in a create request (`EAFNOSUPPORT`), so
+    ///     the mode goes out in the follow-up change that also sets `hostAlias`; it is in place
+    ///     before the link-local address is made, because a veth end gets that only with
+    ///     carrier, i.e. once the peer (created down) is brought up.
+    /// Fails with `isAlreadyExists` when a name is taken (the peer's, in its namespace). If the
+    /// follow-up change fails, the pair is deleted again and the error thrown.
     public func createVethPair(
         hostName: String, peerName: String, peerNamespace: NetworkNamespace? = nil,
         hostMasterIndex: Int32? = nil, hostUp: Bool = false, hostAlias: String? = nil,
-        group: UInt32? = nil, peerMAC: String? = nil, mtu: UInt32? = nil
+        group: UInt32? = nil, peerMAC: String? = nil, mtu: UInt32? = nil, hostIPv6LinkLocal: Bool = true
     ) throws -> Link {
         try withConnection { connection in
             try withExtendedLifetime(peerNamespace) {
@@ -49,12 +58,33 @@ extension NetlinkSocket {
                     }
                 }
             }
-            if let hostAlias {
-                try connection.changeLink(index: 0, name: hostName, "alias \(hostAlias)") {
-                    rtnl_link_set_ifalias($0, hostAlias)
+            if hostAlias != nil || !hostIPv6LinkLocal {
+                let what = [hostAlias.map { "alias \($0)" }, hostIPv6LinkLocal ? nil : "addrgenmode none"]
+                do {
+                    try connection.changeLink(
+                        index: 0, name: hostName, what.compactMap { $0 }.joined(separator: " ")
+                    ) { change in
+                        if let hostAlias { rtnl_link_set_ifalias(change, hostAlias) }
+                        if !hostIPv6LinkLocal { try Self.setNoLinkLocalAddress(change) }
+                    }
+                } catch {
+                    try? LibNLObjects.withLink { link in
+                        rtnl_link_set_name(link, hostName)
+                        try connection.perform("rtnl_link_delete \(hostName)") { rtnl_link_delete($0, link) }
+                    }
+                    throw error
                 }
             }
             return try connection.requireLink(named: hostName)
+        }
+    }
+
+    /// Puts IPv6 address generation mode `none` (`IN6_ADDR_GEN_MODE_NONE`) into a link change:
+    /// `IFLA_AF_SPEC` → `AF_INET6` → `IFLA_INET6_ADDR_GEN_MODE`.
+    private static func setNoLinkLocalAddress(_ change: OpaquePointer) throws {
+        let rc = rtnl_link_inet6_set_addr_gen_mode(change, UInt8(IN6_ADDR_GEN_MODE_NONE.rawValue))
+        guard rc >= 0 else {
+            throw NetlinkError(operation: "rtnl_link_inet6_set_addr_gen_mode none", code: -rc)
         }
     }
 }

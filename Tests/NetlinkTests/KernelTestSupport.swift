@@ -31,3 +31,14 @@ func run(_ arguments: String...) throws -> (status: Int32, output: String) {
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
+
+/// Calls `probe` every 50 ms, for at most 5 s, until its result satisfies `done`; returns the
+/// last result. For kernel state that changes asynchronously (the link watcher, addrconf).
+func poll<T>(_ probe: () throws -> T, until done: (T) -> Bool) rethrows -> T {
+    var result = try probe()
+    for _ in 0..<100 where !done(result) {
+        Thread.sleep(forTimeInterval: 0.05)
+        result = try probe()
+    }
+    return result
+}

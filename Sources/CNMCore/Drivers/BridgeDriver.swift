@@ -125,7 +125,7 @@ struct BridgeDriver: NetworkDriver {
             hostName: hostName, peerName: context.interfaceName, peerNamespace: context.sandbox.namespace,
             hostMasterIndex: bridge.index, hostUp: true, hostAlias: Self.mark(endpoint.id),
             group: Self.vethGroup,
-            peerMAC: endpoint.macAddress, mtu: network.mtu.map(UInt32.init))
+            peerMAC: endpoint.macAddress, mtu: network.mtu.map(UInt32.init), hostIPv6LinkLocal: false)
         do {
             let socket = context.sandbox.socket
             guard let inside = try socket.link(named: context.interfaceName) else {
