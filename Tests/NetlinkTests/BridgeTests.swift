@@ -29,6 +29,28 @@ struct BridgeTests {
         #expect(try socket.link(index: created.index) == nil)
     }
 
+    @Test("a bridge created with a device group is in that group from its create request, alias or not")
+    func createdInGroup() throws {
+        try requirePrivateNetns()
+        let socket = try NetlinkSocket()
+        let group = UInt32.random(in: 0x1000...0xFFFF)
+        let plain = try socket.createBridge(name: uniqueName("bg"), group: group)
+        defer { try? socket.deleteLink(index: plain.index) }
+        let marked = try socket.createBridge(name: uniqueName("bm"), alias: "cnm:test", group: group)
+        defer { try? socket.deleteLink(index: marked.index) }
+        let ungrouped = try socket.createBridge(name: uniqueName("bu"))
+        defer { try? socket.deleteLink(index: ungrouped.index) }
+
+        #expect(plain.group == group)
+        #expect(plain.alias == nil)
+        #expect(marked.group == group)
+        #expect(marked.alias == "cnm:test")
+        #expect(ungrouped.group == 0)
+        let inGroup = try socket.links().filter { $0.group == group }.map(\.index)
+        #expect(Set(inGroup) == [plain.index, marked.index])
+        #expect(try run("ip", "-d", "link", "show", "dev", plain.name).output.contains("group \(group)"))
+    }
+
     @Test("links can be brought down and up, renamed, and get a new MTU, MAC and alias")
     func changeAttributes() throws {
         try requirePrivateNetns()

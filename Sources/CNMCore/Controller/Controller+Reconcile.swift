@@ -96,15 +96,21 @@ extension Controller {
     // MARK: - Interfaces
 
     /// Removes cnmd's interfaces that no stored object owns. An interface is cnmd's when its
-    /// alias is `cnm:<id>`, or when it is a veth in ``BridgeDriver/vethGroup``: the group is set
-    /// in the request that creates the pair, the alias only in the next one, so a crash in
-    /// between leaves a veth that only the group marks. Such a veth that a joined endpoint does
-    /// own (by name) gets its alias instead.
+    /// alias is `cnm:<id>`, or when it is a veth in ``BridgeDriver/vethGroup`` or a bridge in
+    /// ``BridgeDriver/bridgeGroup``: the group is set in the request that creates the link, the
+    /// alias only in the next one, so a crash in between leaves a link that only the group
+    /// marks. Such a link that a joined endpoint or a stored network does own (by name) gets
+    /// its alias instead.
     private func removeOrphanInterfaces() throws -> [String] {
         var repaired: [String] = []
         var owners: [String: String] = [:]
         var joinedByInterface: [String: EndpointRecord] = [:]
-        for network in networks.values { if let name = network.bridgeName { owners[network.id] = name } }
+        var networkByBridge: [String: NetworkRecord] = [:]
+        for network in networks.values {
+            guard let name = network.bridgeName else { continue }
+            owners[network.id] = name
+            networkByBridge[name] = network
+        }
         for endpoint in endpoints.values where endpoint.sandboxID != nil {
             guard let name = endpoint.hostInterfaceName else { continue }
             owners[endpoint.id] = name
@@ -113,12 +119,19 @@ extension Controller {
         for link in try kernel.socket.links() {
             let alias = link.alias.flatMap { $0.hasPrefix("cnm:") ? $0 : nil }
             let inVethGroup = link.kind == "veth" && link.group == BridgeDriver.vethGroup
-            guard alias != nil || inVethGroup else { continue }
+            let inBridgeGroup = link.kind == "bridge" && link.group == BridgeDriver.bridgeGroup
+            guard alias != nil || inVethGroup || inBridgeGroup else { continue }
             if let alias, owners[String(alias.dropFirst(4))] == link.name { continue }
-            if alias == nil, let owner = joinedByInterface[link.name] {
+            var owner: (id: String, what: String)?
+            if alias == nil, inVethGroup, let endpoint = joinedByInterface[link.name] {
+                owner = (endpoint.id, "interface \(link.name) of endpoint \(endpoint.name)")
+            } else if alias == nil, inBridgeGroup, let network = networkByBridge[link.name] {
+                owner = (network.id, "bridge \(link.name) of network \(network.name)")
+            }
+            if let owner {
                 do {
                     try kernel.socket.setAlias(BridgeDriver.mark(owner.id), index: link.index)
-                    repaired.append("marked interface \(link.name) of endpoint \(owner.name)")
+                    repaired.append("marked \(owner.what)")
                 } catch {
                     logger.warning(
                         "reconcile: could not mark \(link.name)", metadata: ["error": "\(error)"])
@@ -126,8 +139,10 @@ extension Controller {
                 continue
             }
             try? kernel.socket.deleteLink(index: link.index)
-            repaired.append(
-                "removed orphan interface \(link.name) (\(alias ?? "unmarked veth of cnmd's device group"))")
+            let unmarked =
+                inVethGroup
+                ? "unmarked veth of cnmd's device group" : "unmarked bridge of cnmd's device group"
+            repaired.append("removed orphan interface \(link.name) (\(alias ?? unmarked))")
         }
         return repaired
     }

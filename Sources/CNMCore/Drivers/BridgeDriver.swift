@@ -10,6 +10,11 @@ struct BridgeDriver: NetworkDriver {
     /// delete them in one request ("cn" in ASCII; never 0, the default group).
     static let vethGroup: UInt32 = 0x636E
 
+    /// Interface group of every bridge cnmd creates ("co"), set by the create request itself:
+    /// the alias needs a second request, and a bridge in this group without it is one whose
+    /// creator died in between (reconciliation marks or removes it).
+    static let bridgeGroup: UInt32 = 0x636F
+
     let kernel: HostKernel
     let logger: Logger
     /// The netlink socket of cnmd's namespace for endpoint work: the kernel's own, or one
@@ -52,10 +57,17 @@ struct BridgeDriver: NetworkDriver {
         let socket = kernel.socket
         let mac = Self.bridgeMAC(network.id)
         if let existing = try socket.link(named: bridgeName) {
-            guard existing.alias == Self.mark(network.id) else {
-                throw CNMError(
-                    .alreadyExists,
-                    "cannot create network \(network.name): an interface named \(bridgeName) already exists")
+            if existing.alias != Self.mark(network.id) {
+                guard existing.alias == nil, existing.kind == "bridge", existing.group == Self.bridgeGroup
+                else {
+                    throw CNMError(
+                        .alreadyExists,
+                        "cannot create network \(network.name): an interface named \(bridgeName) already exists"
+                    )
+                }
+                // cnmd made it and died before marking it (reconciliation recreating the bridge).
+                try socket.setAlias(Self.mark(network.id), index: existing.index)
+                logger.notice("marked bridge \(bridgeName) of network \(network.name)")
             }
             // Bridges made before their address was pinned still follow their ports.
             if existing.mac != mac { try socket.setMAC(mac, index: existing.index) }
@@ -66,7 +78,7 @@ struct BridgeDriver: NetworkDriver {
         } else {
             let bridge = try socket.createBridge(
                 name: bridgeName, mtu: network.mtu.map(UInt32.init), mac: mac, alias: Self.mark(network.id),
-                up: true)
+                up: true, group: Self.bridgeGroup)
             try ensureGatewayAddresses(network, bridge: bridge, present: [])
         }
         try applyFirewall(network, bridgeName: bridgeName)
