@@ -50,6 +50,11 @@ extension NetlinkSocket {
         try change(index: index, "alias \(alias)") { rtnl_link_set_ifalias($0, alias) }
     }
 
+    /// Moves the link into device group `group` (for a later `deleteLinks(group:)`).
+    public func setGroup(_ group: UInt32, index: Int32) throws {
+        try change(index: index, "group \(group)") { rtnl_link_set_group($0, group) }
+    }
+
     /// Enslaves the link to the bridge `masterIndex`, or releases it from its master when `nil`.
     public func setMaster(_ masterIndex: Int32?, index: Int32) throws {
         try change(index: index, "master \(masterIndex ?? 0)") { rtnl_link_set_master($0, masterIndex ?? 0) }

@@ -170,21 +170,32 @@ extension Controller {
         emit("network", "delete", id: network.id, name: network.name, ["driver": network.driver])
     }
 
-    /// Deletes removed networks' bridges and firewall entries on their lanes, off the actor
-    /// (a bridge delete waits tens of milliseconds on the kernel). The networks are already
-    /// gone from the store and the model; a failure is logged and left to reconciliation,
-    /// which removes bridges marked as cnmd's that no stored network owns.
+    /// Deletes removed networks' bridges and firewall entries off the actor (a bridge delete
+    /// waits tens of milliseconds on the kernel): one on its own lane, several (prune) with
+    /// one bulk request. The networks are already gone from the store and the model; a
+    /// failure is logged and left to reconciliation, which removes bridges marked as cnmd's
+    /// that no stored network owns.
     func removeKernelObjects(of removed: [NetworkRecord]) async {
-        for network in removed {
-            do {
-                try await onLane(network) { try $0.deleteNetwork(network) }
-            } catch {
-                logger.warning(
-                    "kernel clean-up of a deleted network failed; reconciliation retries it",
-                    metadata: ["network": "\(network.name)", "error": "\(error)"])
+        let bridges = removed.filter { $0.driver == "bridge" }
+        guard !bridges.isEmpty else { return }
+        let (kernel, logger) = (kernel, logger)
+        do {
+            if bridges.count == 1 {
+                try await onLane(bridges[0]) { try $0.deleteNetwork(bridges[0]) }
+            } else {
+                try await lanes.run("prune") {
+                    try kernel.withSpareSocket { socket in
+                        try BridgeDriver(kernel: kernel, logger: logger, socket: socket).deleteNetworks(
+                            bridges)
+                    }
+                }
             }
-            lanes.remove(network.id)
+        } catch {
+            logger.warning(
+                "kernel clean-up of deleted networks failed; reconciliation retries it",
+                metadata: ["networks": "\(bridges.map(\.name))", "error": "\(error)"])
         }
+        for network in bridges { lanes.remove(network.id) }
     }
 
     func info(of network: NetworkRecord) -> NetworkInfo {

@@ -227,9 +227,15 @@ extension Controller {
                 try kernel.withSpareSocket { try Self.waitUntilGone(hostNames, socket: $0) }
             }
         } else {
-            for member in members {
-                if let network = networks[member.networkID] {
-                    try await onLane(network) { try $0.leave(member, network: network) }
+            // Not cnmd's namespace: its veths go in one bulk delete instead.
+            let bridged = members.filter { networks[$0.networkID]?.driver == "bridge" }
+            let (kernel, logger, lane) = (kernel, logger, "sandbox:\(sandbox.id)")
+            defer { lanes.remove(lane) }
+            if !bridged.isEmpty {
+                try await lanes.run(lane) {
+                    try kernel.withSpareSocket { socket in
+                        try BridgeDriver(kernel: kernel, logger: logger, socket: socket).leaveAll(bridged)
+                    }
                 }
             }
             namespaces[sandbox.id] = nil

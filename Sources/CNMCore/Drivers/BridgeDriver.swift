@@ -27,6 +27,10 @@ struct BridgeDriver: NetworkDriver {
         self.socket = socket ?? kernel.socket
     }
 
+    /// Interface group that links are moved into right before one bulk delete removes them
+    /// all ("cm"; see `deleteNetworks` and `leaveAll`).
+    static let doomedGroup: UInt32 = 0x636D
+
     /// The ifalias that marks a kernel object as cnmd's, naming its owner.
     static func mark(_ id: String) -> String { "cnm:\(id)" }
 
@@ -124,6 +128,42 @@ struct BridgeDriver: NetworkDriver {
         guard let bridge = try socket.link(named: bridgeName) else { return }
         guard bridge.alias == Self.mark(network.id) else { return }
         try socket.deleteLink(index: bridge.index)
+    }
+
+    /// Deletes several networks' bridges with one kernel request (prune).
+    ///
+    /// Deleting a link makes the kernel wait for an RCU grace period (15–40 ms); one
+    /// `RTM_DELLINK` for a whole device group waits once for all of them. Each bridge (still
+    /// marked as its network's) moves into ``doomedGroup``, then the group is deleted.
+    func deleteNetworks(_ removed: [NetworkRecord]) throws {
+        var doomed = 0
+        for network in removed {
+            guard let bridgeName = network.bridgeName else { continue }
+            try kernel.withFirewall { try $0.removeNetwork(bridge: bridgeName) }
+            guard let bridge = try socket.link(named: bridgeName), bridge.alias == Self.mark(network.id)
+            else {
+                continue
+            }
+            try socket.setGroup(Self.doomedGroup, index: bridge.index)
+            doomed += 1
+        }
+        if doomed > 0 { try socket.deleteLinks(group: Self.doomedGroup) }
+    }
+
+    /// Removes many endpoints' veths with one kernel request (a sandbox with many endpoints
+    /// whose namespace cnmd does not own, so it cannot simply delete the namespace).
+    func leaveAll(_ members: [EndpointRecord]) throws {
+        let published = members.flatMap(Self.firewallBindings)
+        if !published.isEmpty { try kernel.withFirewall { try $0.removePortBindings(published) } }
+        var doomed = 0
+        for member in members {
+            guard let hostName = member.hostInterfaceName, let link = try socket.link(named: hostName) else {
+                continue
+            }
+            try socket.setGroup(Self.doomedGroup, index: link.index)
+            doomed += 1
+        }
+        if doomed > 0 { try socket.deleteLinks(group: Self.doomedGroup) }
     }
 
     func join(_ endpoint: EndpointRecord, network: NetworkRecord, context: JoinContext) throws -> String? {
