@@ -24,7 +24,8 @@ extension Controller {
     func reconcile() throws -> [String] {
         var repaired: [String] = []
         let bridge = BridgeDriver(kernel: kernel, logger: logger)
-        let linkNames = Set(try kernel.socket.links().map(\.name))
+        let links = Dictionary(
+            try kernel.socket.links().map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         // One dump of every address, shared by all networks (not one dump per network).
         var addressesByIndex: [Int32: Set<String>] = [:]
         for address in try kernel.socket.addresses() {
@@ -32,7 +33,12 @@ extension Controller {
         }
         for network in networks.values.sorted(by: { $0.name < $1.name }) where network.driver == "bridge" {
             guard let bridgeName = network.bridgeName else { continue }
-            if !linkNames.contains(bridgeName) {
+            if let existing = links[bridgeName] {
+                if existing.alias == nil && existing.group == BridgeDriver.bridgeGroup {
+                    // Made, and its maker killed before it set the alias: createNetwork marks it.
+                    repaired.append("marked bridge \(bridgeName) of network \(network.name)")
+                }
+            } else {
                 repaired.append("recreated bridge \(bridgeName) of network \(network.name)")
             }
             try bridge.createNetwork(network, addressesByIndex: addressesByIndex)

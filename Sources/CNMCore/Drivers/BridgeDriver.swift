@@ -117,7 +117,11 @@ struct BridgeDriver: NetworkDriver {
         let socket = kernel.socket
         for subnet in network.ipv4 + network.ipv6 {
             let cidr = AddressManager.cidr(subnet.gateway, in: [subnet.subnet])
-            if !present.contains(cidr) { try socket.addAddress(cidr, index: bridge.index) }
+            // No duplicate address detection: the subnet is the network's own, and a gateway
+            // left "tentative" would drop the sandboxes' first IPv6 packets.
+            if !present.contains(cidr) {
+                try socket.addAddress(cidr, index: bridge.index, duplicateAddressDetection: false)
+            }
         }
         if !bridge.isUp { try socket.setUp(index: bridge.index) }
     }
@@ -189,8 +193,11 @@ struct BridgeDriver: NetworkDriver {
                     AddressManager.cidr(v4, in: network.ipv4.map(\.subnet)), index: inside.index)
             }
             if let v6 = endpoint.ipv6 {
+                // IPAM made the address unique in the network; without DAD it is usable at
+                // once instead of "tentative" for a second or two (libnetwork sets NODAD too).
                 try socket.addAddress(
-                    AddressManager.cidr(v6, in: network.ipv6.map(\.subnet)), index: inside.index)
+                    AddressManager.cidr(v6, in: network.ipv6.map(\.subnet)), index: inside.index,
+                    duplicateAddressDetection: false)
             }
             try socket.setUp(index: inside.index)
             if context.providesDefaultRoute {
