@@ -10,7 +10,7 @@ extension ReliabilityTests {
         static let workers = 4
 
         @Test(
-            "kill -9 at random moments of a 4-client churn: after every restart store and kernel agree and no acknowledged change is lost"
+            "kill -9 at random moments of a 4-client churn of sandboxes, endpoints and networks: after every restart store and kernel agree and no acknowledged change is lost"
         )
         func killNineDuringChurn() async throws {
             try PrivateNetns.require()
@@ -25,8 +25,9 @@ extension ReliabilityTests {
                     _ = try await admin.createNetwork(request)
                 }
                 let clients = try (0..<Self.workers).map { _ in try daemon.makeClient() }
+                let board = NetworkBoard(networks: plan.networks)
                 var workers = (0..<Self.workers).map {
-                    ChurnWorker(index: $0, plan: plan, seed: 0x5EED_0000 + UInt64($0))
+                    ChurnWorker(index: $0, plan: plan, board: board, seed: 0x5EED_0000 + UInt64($0))
                 }
                 let stats = ChurnStats()
                 let check = ConsistencyCheck(netns: daemon.netns, tag: tag)
@@ -70,7 +71,10 @@ extension ReliabilityTests {
                     figures.record(repairs: info.lastReconcile.repaired)
                     let report = try await check.run(model)
                     figures.record(report)
-                    #expect(report.isConsistent, "after kill \(round):\n\(report.summary)")
+                    #expect(
+                        report.isConsistent,
+                        "after kill \(round):\n\(report.summary)\nreconciliation repaired: \(info.lastReconcile.repaired)"
+                    )
                     let lost = workers.flatMap { $0.lostChanges(in: model) }
                     figures.lost += lost.count
                     #expect(
@@ -95,27 +99,45 @@ extension ReliabilityTests {
                     request.force = true
                     _ = try await admin.deleteEndpoint(request)
                 }
-                let emptied = try await check.run(try await ModelSnapshot.read(admin))
+                for network in try await admin.listNetworks().networks where network.name.hasPrefix(tag) {
+                    var request = Cnm_V1_DeleteNetworkRequest()
+                    request.network = network.id
+                    _ = try await admin.deleteNetwork(request)
+                }
+                let emptiedModel = try await ModelSnapshot.read(admin)
+                let emptied = try await check.run(emptiedModel)
                 #expect(emptied.isConsistent, "after deleting everything:\n\(emptied.summary)")
-                let veths = try await KernelView.links(in: daemon.netns).filter { $0.kind == "veth" }
+                let links = try await KernelView.links(in: daemon.netns)
+                let veths = links.filter { $0.kind == "veth" }
                 #expect(veths.isEmpty, "veths left after deleting every sandbox: \(veths.map(\.name))")
+                let predefinedBridges = Set(
+                    emptiedModel.networks.filter { $0.driver == "bridge" }.map(\.bridgeName))
+                let bridges = links.filter { $0.kind == "bridge" && !predefinedBridges.contains($0.name) }
+                #expect(bridges.isEmpty, "bridges left after deleting every network: \(bridges.map(\.name))")
                 let namespaces = KernelView.namespaceNames().filter { $0.hasPrefix(tag) }
                 #expect(namespaces.isEmpty, "namespaces left after deleting every sandbox: \(namespaces)")
                 await admin.close()
                 for client in clients { await client.close() }
                 #expect(try await daemon.stop() == 0)
+                let failedRouteMoves = daemon.logLines(containing: "could not move the default route")
 
                 let succeeded = await stats.succeeded
+                let networkRefusals = await stats.refusedByOperation.filter { $0.key.contains("Network") }
+                let networkCutOff = await stats.interruptedByOperation.filter { $0.key.contains("Network") }
                 let unexpected = await stats.unexpected
                 let samples = await stats.unexpectedSamples
                 print(
                     """
                     torture: \(figures.killsSurvived)/\(Self.kills) kill -9 survived (\(Self.workers) clients, \
-                    \(plan.networks.count) networks × \(plan.sandboxes.count) sandboxes, seeds 0x5EED0000+, 0xC0FFEE00)
+                    \(plan.networks.count) networks + \(plan.spareNetworks.count) spare × \(plan.sandboxes.count) sandboxes, seeds 0x5EED0000+, 0xC0FFEE00)
                     torture: operations: \(await stats.totalSucceeded) succeeded \
                     \(succeeded.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); \
                     \(await stats.totalRefused) refused by the rules \(await stats.refused); \
                     \(await stats.interrupted) cut off by a kill; \(unexpected) unexpected \(samples)
+                    torture: network operations: created \(succeeded["createNetwork", default: 0]), \
+                    deleted \(succeeded["deleteNetwork", default: 0]) (of the shared ones: \(await stats.notes.sorted { $0.key < $1.key })); refused \(networkRefusals.sorted { $0.key < $1.key }); \
+                    cut off by a kill \(networkCutOff.sorted { $0.key < $1.key }) (of all cut off: \
+                    \(await stats.interruptedByOperation.sorted { $0.key < $1.key }))
                     torture: leaks found \(figures.leaks.count) \(figures.leaks.sorted()); \
                     records without kernel objects \(figures.missing.count) \(figures.missing.sorted()); \
                     mismatches \(figures.broken.count) \(figures.broken.sorted()); \
@@ -126,6 +148,7 @@ extension ReliabilityTests {
                     stale /etc/netns directories seen: \(figures.staleFiles.count)
                     torture: restart to serving: median \(figures.median(figures.restarts)), \
                     max \(figures.restarts.max() ?? .zero); gateway pings checked \(figures.pings)
+                    torture: default-route moves that failed (cnmd log): \(failedRouteMoves.count) \(failedRouteMoves.prefix(3))
                     """)
                 #expect(unexpected == 0, "unexpected errors: \(samples)")
             }

@@ -139,6 +139,12 @@ actor CNMDaemon {
         try CNMClient(endpoint: .unix(path: self.socketPath))
     }
 
+    /// The lines of cnmd's log (over all its runs) that contain `text`.
+    nonisolated func logLines(containing text: String) -> [String] {
+        let log = (try? String(contentsOfFile: self.logPath, encoding: .utf8)) ?? ""
+        return log.split(separator: "\n").filter { $0.contains(text) }.map(String.init)
+    }
+
     /// The last lines of cnmd's log.
     nonisolated func logTail(lines: Int = 30) -> String {
         let text = (try? String(contentsOfFile: self.logPath, encoding: .utf8)) ?? ""

@@ -4,7 +4,11 @@ import CNMClient
 /// The names the churn works on: networks, sandboxes and stand-alone endpoints.
 struct ChurnPlan: Sendable {
     let tag: String
+    /// The shared networks: every worker connects to them; worker `i` deletes and re-creates
+    /// network `i` (workers past the last network manage none).
     let networks: [String]
+    /// One spare network per worker, which only that worker creates, connects to and deletes.
+    let spareNetworks: [String]
     let sandboxes: [String]
     let workers: Int
     /// Stand-alone endpoints (CreateEndpoint + Join) per network and worker.
@@ -13,6 +17,7 @@ struct ChurnPlan: Sendable {
     init(tag: String, networks: Int, sandboxes: Int, workers: Int, endpointsPerWorker: Int = 1) {
         self.tag = tag
         self.networks = (0..<networks).map { "\(tag)n\($0)" }
+        self.spareNetworks = (0..<workers).map { "\(tag)x\($0)" }
         self.sandboxes = (0..<sandboxes).map { "\(tag)s\($0)" }
         self.workers = workers
         self.endpointsPerWorker = endpointsPerWorker
@@ -30,21 +35,38 @@ struct OwnedEndpoint: Sendable, Hashable {
 /// operation cnmd answered with success is durable, and after a kill -9 and restart the store
 /// must show it. Objects of an operation cut off by the kill are "uncertain" until the next
 /// restart, when the worker takes their state from the store.
+///
+/// Networks: each worker also creates and deletes the networks it manages (its spare network,
+/// and one shared network for the first workers), so kills also land inside network creates
+/// (bridge made, not yet marked or stored) and deletes (record gone, bridge and firewall
+/// elements still there). Only the managing worker changes a network's existence, so its
+/// acknowledged existence is known exactly too. A delete of a network with endpoints must be
+/// refused with failed_precondition.
 struct ChurnWorker: Sendable {
     enum Operation: String, Sendable, CaseIterable {
         case createSandbox, deleteSandbox, connect, disconnect, createEndpoint, join, leave, deleteEndpoint
+        case createNetwork, deleteNetwork
     }
 
     static let weights: [(Operation, Int)] = [
         (.createSandbox, 20), (.deleteSandbox, 10), (.connect, 24), (.disconnect, 16),
         (.createEndpoint, 8), (.join, 8), (.leave, 6), (.deleteEndpoint, 8),
+        (.createNetwork, 6), (.deleteNetwork, 8),
     ]
 
     let index: Int
     let plan: ChurnPlan
     let ownedSandboxes: [String]
     let ownedEndpoints: [OwnedEndpoint]
+    /// This worker's spare network.
+    let spare: String
+    /// The networks this worker creates and deletes: its spare and, for the first workers, one
+    /// shared network.
+    let managedNetworks: [String]
+    private let board: NetworkBoard
     private var random: SeededGenerator
+    /// Acknowledged state: managed network → whether it exists.
+    private var networks: [String: Bool] = [:]
     /// Acknowledged state: sandbox → names of the networks it is on (absent: no such sandbox).
     private var sandboxes: [String: Set<String>] = [:]
     /// Acknowledged state: endpoint → the sandbox it is joined to ("" when not joined).
@@ -54,9 +76,15 @@ struct ChurnWorker: Sendable {
     /// between its two commits): deleted at the start of the next round so connects work again.
     private var leftovers: [String] = []
 
-    init(index: Int, plan: ChurnPlan, seed: UInt64) {
+    /// A worker; the shared networks and none of the spare networks exist when it starts.
+    init(index: Int, plan: ChurnPlan, board: NetworkBoard, seed: UInt64) {
         self.index = index
         self.plan = plan
+        self.board = board
+        let spare = plan.spareNetworks[index]
+        self.spare = spare
+        self.managedNetworks = [spare] + (index < plan.networks.count ? [plan.networks[index]] : [])
+
         self.ownedSandboxes = plan.sandboxes.enumerated().filter { $0.offset % plan.workers == index }.map(
             \.element)
         self.ownedEndpoints = plan.networks.enumerated().flatMap { networkIndex, network in
@@ -67,6 +95,7 @@ struct ChurnWorker: Sendable {
             }
         }
         self.random = SeededGenerator(seed: seed)
+        for network in self.managedNetworks { self.networks[network] = network != self.spare }
     }
 
     /// Runs random operations until `stop` is set. Returns the number of leftover endpoints it
@@ -90,7 +119,9 @@ struct ChurnWorker: Sendable {
         _ operation: Operation, _ client: CNMClient, stop: StopFlag, stats: ChurnStats
     ) async {
         var sandbox = self.ownedSandboxes.randomElement(using: &self.random)!
-        var network = self.plan.networks.randomElement(using: &self.random)!
+        let networkOperation = operation == .createNetwork || operation == .deleteNetwork
+        var network = (networkOperation ? self.managedNetworks : self.plan.networks + [self.spare])
+            .randomElement(using: &self.random)!
         var endpoint = self.ownedEndpoints.randomElement(using: &self.random)!
         // Mostly aim at what the acknowledged state says will work, so that most calls reach
         // the kernel; the rest stay random and exercise the refusals.
@@ -183,16 +214,49 @@ struct ChurnWorker: Sendable {
                 _ = try await client.deleteEndpoint(request, options: options)
                 self.endpoints[endpoint.name] = nil
                 if !joined.isEmpty { self.sandboxes[joined]?.remove(endpoint.network) }
+            case .createNetwork:
+                touched = [network]
+                var request = Cnm_V1_CreateNetworkRequest()
+                request.name = network
+                _ = try await client.createNetwork(request, options: options)
+                self.networks[network] = true
+                if self.board.phase(network) != nil {
+                    self.board.set(network, .active)
+                    await stats.note("shared network re-created")
+                }
+            case .deleteNetwork:
+                touched = [network]
+                // A shared network is emptied by all workers first (see NetworkBoard).
+                _ = self.board.startDraining(network)
+                var request = Cnm_V1_DeleteNetworkRequest()
+                request.network = network
+                _ = try await client.deleteNetwork(request, options: options)
+                self.networks[network] = false
+                if self.board.phase(network) != nil {
+                    self.board.set(network, .absent)
+                    await stats.note("shared network deleted")
+                }
+                let members = self.acknowledgedMembers(of: network)
+                if !members.isEmpty {
+                    await stats.unexpected(
+                        operation.rawValue,
+                        ChurnViolation(
+                            "network \(network) was deleted while \(members) are acknowledged on it"))
+                }
             }
             await stats.success(operation.rawValue)
         } catch {
             // Every call throws CNMError, so `error` is one.
             switch error.code {
             case .notFound, .alreadyExists, .failedPrecondition:
-                await stats.refusal(error.code)
+                if let violation = self.contradiction(operation, network: network, code: error.code) {
+                    await stats.unexpected(operation.rawValue, violation)
+                } else {
+                    await stats.refusal(operation.rawValue, error.code)
+                }
             case .unavailable, .canceled, .deadlineExceeded:
                 self.uncertain.formUnion(touched)
-                await stats.interruption()
+                await stats.interruption(operation.rawValue)
                 if !stop.isSet { try? await Task.sleep(for: .milliseconds(5)) }
             default:
                 self.uncertain.formUnion(touched)
@@ -201,33 +265,82 @@ struct ChurnWorker: Sendable {
         }
     }
 
+    /// Why a refusal of a network operation contradicts the acknowledged state (nil when it does
+    /// not, or when the operation is not one on a managed network whose state is known): a
+    /// delete of an existing network may only be refused for its endpoints (failed_precondition),
+    /// of an absent one only with not_found; a create of an existing one only with
+    /// already_exists, of an absent one not at all.
+    private func contradiction(_ operation: Operation, network: String, code: CNMErrorCode) -> ChurnViolation?
+    {
+        guard operation == .createNetwork || operation == .deleteNetwork, !self.uncertain.contains(network),
+            let exists = self.networks[network]
+        else { return nil }
+        let allowed: CNMErrorCode? =
+            switch (operation, exists) {
+            case (.deleteNetwork, true): .failedPrecondition
+            case (.deleteNetwork, false): .notFound
+            case (_, true): .alreadyExists
+            default: nil
+            }
+        guard code != allowed else { return nil }
+        return ChurnViolation(
+            "\(operation.rawValue) \(network) (acknowledged \(exists ? "existing" : "absent")) was refused with \(code.rawValue), not \(allowed?.rawValue ?? "accepted")"
+        )
+    }
+
+    /// Owned sandboxes and endpoints that the acknowledged state puts on `network` (only those
+    /// whose state is certain).
+    private func acknowledgedMembers(of network: String) -> [String] {
+        let sandboxes = self.ownedSandboxes.filter {
+            !self.uncertain.contains($0) && (self.sandboxes[$0]?.contains(network) ?? false)
+        }
+        let endpoints = self.ownedEndpoints.filter {
+            $0.network == network && !self.uncertain.contains($0.name) && self.endpoints[$0.name] != nil
+        }
+        return sandboxes + endpoints.map(\.name)
+    }
+
+    /// Networks at which connects are aimed: shared ones the board has open, and the spare
+    /// when it exists.
+    private var openNetworks: [String] {
+        self.plan.networks.filter { self.board.phase($0) == .active }
+            + (self.networks[self.spare] == true ? [self.spare] : [])
+    }
+
+    private func isDraining(_ network: String) -> Bool { self.board.phase(network) == .draining }
+
     /// Targets on which `operation` should succeed, by the acknowledged state (nil: none).
     private mutating func aim(_ operation: Operation) -> (
         sandbox: String?, network: String?, endpoint: OwnedEndpoint?
     )? {
         let existing = self.ownedSandboxes.filter { self.sandboxes[$0] != nil }
+        let open = self.openNetworks
         switch operation {
         case .createSandbox:
             return self.ownedSandboxes.filter { self.sandboxes[$0] == nil }.randomElement(using: &self.random)
-                .map { ($0, nil, nil) }
+                .map { ($0, open.randomElement(using: &self.random), nil) }
         case .deleteSandbox:
-            return existing.randomElement(using: &self.random).map { ($0, nil, nil) }
-        case .connect, .disconnect:
+            // Deleting a sandbox on a draining network helps empty it.
+            let onDraining = existing.filter { self.sandboxes[$0]!.contains(where: self.isDraining) }
+            return self.pick(preferred: onDraining, else: existing).map { ($0, nil, nil) }
+        case .connect:
             let pairs = existing.flatMap { sandbox in
-                self.plan.networks.filter {
-                    (self.sandboxes[sandbox]?.contains($0) ?? false) == (operation == .disconnect)
-                }
-                .map { (sandbox, $0) }
+                open.filter { !self.sandboxes[sandbox]!.contains($0) }.map { (sandbox, $0) }
             }
             return pairs.randomElement(using: &self.random).map { ($0.0, $0.1, nil) }
-        case .createEndpoint:
-            return self.ownedEndpoints.filter { self.endpoints[$0.name] == nil }.randomElement(
-                using: &self.random
-            ).map {
-                (nil, nil, $0)
+        case .disconnect:
+            let pairs = existing.flatMap { sandbox in self.sandboxes[sandbox]!.sorted().map { (sandbox, $0) }
             }
+            return self.pick(preferred: pairs.filter { self.isDraining($0.1) }, else: pairs).map {
+                ($0.0, $0.1, nil)
+            }
+        case .createEndpoint:
+            return self.ownedEndpoints.filter { self.endpoints[$0.name] == nil && open.contains($0.network) }
+                .randomElement(using: &self.random).map { (nil, nil, $0) }
         case .join:
-            let free = self.ownedEndpoints.filter { self.endpoints[$0.name] == "" }
+            let free = self.ownedEndpoints.filter {
+                self.endpoints[$0.name] == "" && !self.isDraining($0.network)
+            }
             let pairs = free.flatMap { endpoint in
                 existing.filter { !(self.sandboxes[$0]?.contains(endpoint.network) ?? true) }.map {
                     ($0, endpoint)
@@ -235,18 +348,32 @@ struct ChurnWorker: Sendable {
             }
             return pairs.randomElement(using: &self.random).map { ($0.0, nil, $0.1) }
         case .leave:
-            return self.ownedEndpoints.filter { !(self.endpoints[$0.name] ?? "").isEmpty }.randomElement(
-                using: &self.random
-            ).map {
+            let joined = self.ownedEndpoints.filter { !(self.endpoints[$0.name] ?? "").isEmpty }
+            return self.pick(preferred: joined.filter { self.isDraining($0.network) }, else: joined).map {
                 (nil, nil, $0)
             }
         case .deleteEndpoint:
-            return self.ownedEndpoints.filter { self.endpoints[$0.name] != nil }.randomElement(
-                using: &self.random
-            ).map {
+            let present = self.ownedEndpoints.filter { self.endpoints[$0.name] != nil }
+            return self.pick(preferred: present.filter { self.isDraining($0.network) }, else: present).map {
                 (nil, nil, $0)
             }
+        case .createNetwork:
+            return self.managedNetworks.filter { self.networks[$0] == false }.randomElement(
+                using: &self.random
+            )
+            .map { (nil, $0, nil) }
+        case .deleteNetwork:
+            // The spare once none of this worker's objects is on it; a shared network any time
+            // (it is then drained until a delete succeeds).
+            return self.managedNetworks.filter {
+                self.networks[$0] == true && ($0 != self.spare || self.acknowledgedMembers(of: $0).isEmpty)
+            }.randomElement(using: &self.random).map { (nil, $0, nil) }
         }
+    }
+
+    /// A random element of `preferred`, or of `others` when `preferred` is empty.
+    private mutating func pick<T>(preferred: [T], else others: [T]) -> T? {
+        preferred.randomElement(using: &self.random) ?? others.randomElement(using: &self.random)
     }
 
     /// Acknowledged changes the store does not show.
@@ -259,6 +386,14 @@ struct ChurnWorker: Sendable {
             if stored != self.sandboxes[name] {
                 lost.append(
                     "sandbox \(name): acknowledged \(Self.describe(self.sandboxes[name])), stored \(Self.describe(stored))"
+                )
+            }
+        }
+        for network in self.managedNetworks where !self.uncertain.contains(network) {
+            let stored = model.networks.contains { $0.name == network }
+            if stored != self.networks[network] {
+                lost.append(
+                    "network \(network): acknowledged \(self.networks[network] == true ? "existing" : "absent"), stored \(stored ? "existing" : "absent")"
                 )
             }
         }
@@ -281,6 +416,13 @@ struct ChurnWorker: Sendable {
     mutating func resync(with model: ModelSnapshot) -> Int {
         self.uncertain = []
         for name in self.ownedSandboxes { self.sandboxes[name] = Self.networks(of: name, in: model) }
+        for network in self.managedNetworks {
+            let exists = model.networks.contains { $0.name == network }
+            self.networks[network] = exists
+            if let phase = self.board.phase(network) {
+                self.board.set(network, exists ? (phase == .draining ? .draining : .active) : .absent)
+            }
+        }
         let sandboxNames = Dictionary(
             model.sandboxes.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         for endpoint in self.ownedEndpoints {
@@ -304,4 +446,11 @@ struct ChurnWorker: Sendable {
         guard let networks else { return "absent" }
         return "on \(networks.sorted())"
     }
+}
+
+/// A call whose outcome contradicts the acknowledged state.
+struct ChurnViolation: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ description: String) { self.description = description }
 }

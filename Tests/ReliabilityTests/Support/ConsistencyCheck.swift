@@ -57,30 +57,54 @@ struct ConsistencyCheck: Sendable {
             report.broken.append("address \(address) is held by \(owners.map(\.name).sorted())")
         }
 
-        // Every bridge network has its bridge, up, with its gateway address.
+        // Every bridge network has its bridge, marked as its own, up, with its gateway addresses
+        // and no others.
         var bridges: [String: KernelLink] = [:]
         for network in model.networks where network.driver == "bridge" {
             guard let bridge = links.first(where: { $0.cnmOwner == network.id && $0.kind == "bridge" }) else {
-                report.missing.append("network \(network.name) has no bridge")
+                report.missing.append("network \(network.name) has no bridge (cnm:\(network.id.prefix(12)))")
                 continue
             }
             bridges[network.id] = bridge
+            if bridge.name != network.bridgeName {
+                report.broken.append(
+                    "bridge \(bridge.name) of \(network.name) is not named \(network.bridgeName)")
+            }
             if !bridge.isUp { report.broken.append("bridge \(bridge.name) of \(network.name) is down") }
-            for config in network.ipam.configs where !config.gateway.contains(":") {
-                let prefix = config.subnet.split(separator: "/").last.map(String.init) ?? "?"
-                let cidr = "\(config.gateway)/\(prefix)"
-                if !(hostAddresses[bridge.name] ?? []).contains(cidr) {
-                    report.missing.append(
-                        "bridge \(bridge.name) of \(network.name) lacks its gateway \(cidr)")
-                }
+            if bridge.group != KernelLink.cnmBridgeGroup {
+                report.broken.append(
+                    "bridge \(bridge.name) of \(network.name) is in device group \(bridge.group), not cnmd's bridge group"
+                )
+            }
+            let gateways = Set(network.ipv4Gateways)
+            let present = Set(hostAddresses[bridge.name] ?? [])
+            for cidr in gateways.subtracting(present) {
+                report.missing.append("bridge \(bridge.name) of \(network.name) lacks its gateway \(cidr)")
+            }
+            for cidr in present.subtracting(gateways) {
+                report.broken.append("bridge \(bridge.name) of \(network.name) has the stray address \(cidr)")
             }
         }
 
         // Every cnm-marked link belongs to a stored network or joined endpoint, and fits it.
         for link in links {
+            if link.group == KernelLink.cnmDoomedGroup {
+                report.broken.append(
+                    "\(link.kind ?? "link") \(link.name) (\(link.alias ?? "no alias")) is still in cnmd's doomed device group, which the next bulk delete removes"
+                )
+            }
             guard let owner = link.cnmOwner else {
                 if link.kind == "veth" && link.group == KernelLink.cnmVethGroup {
                     report.leaks.append("veth \(link.name) of cnmd's device group without its cnm: mark")
+                }
+                // Only cnmd makes bridges in its namespace: one without a mark (in cnmd's bridge
+                // group or not) is a network create cut off before it set the alias, and one
+                // that reconciliation neither marked nor removed.
+                if link.kind == "bridge" {
+                    let group =
+                        link.group == KernelLink.cnmBridgeGroup
+                        ? "cnmd's bridge group" : "group \(link.group)"
+                    report.leaks.append("bridge \(link.name) (\(group)) without a cnm: mark")
                 }
                 continue
             }
@@ -152,8 +176,11 @@ struct ConsistencyCheck: Sendable {
             }
             let wantedGateway = provider.flatMap { networks[$0.networkID]?.ipam.configs.first?.gateway }
             if defaultGateway != wantedGateway {
+                let order = sandbox.endpoints.compactMap { endpoints[$0] }.map {
+                    "\($0.networkName) \(networks[$0.networkID]?.ipam.configs.first?.gateway ?? "?")"
+                }
                 report.missing.append(
-                    "sandbox \(sandbox.name) routes by default via \(defaultGateway ?? "nothing"), not \(wantedGateway ?? "nothing")"
+                    "sandbox \(sandbox.name) routes by default via \(defaultGateway ?? "nothing"), not \(wantedGateway ?? "nothing") (its endpoints in join order: \(order.joined(separator: ", ")))"
                 )
             }
             let expected = Set(members.map(\.interfaceName))
@@ -202,15 +229,51 @@ struct ConsistencyCheck: Sendable {
             report.staleFiles.append("/etc/netns/\(name)")
         }
 
-        // Firewall: one element per bridge, one DNAT entry per published port of a joined endpoint.
+        // Firewall: every bridge network has exactly its elements in cnm's network sets (by the
+        // bridge name it must have, so that the elements of a network whose bridge is missing
+        // are checked too), and no element names a bridge no network owns.
         let firewall = try await KernelView.firewall(in: self.netns)
-        let wantedBridges = Set(bridges.values.map(\.name))
-        for name in firewall.bridges.subtracting(wantedBridges) {
-            report.leaks.append("firewall element of bridge \(name), which no network owns")
+        var wantedElements: [String: Set<String>] = [:]
+        for network in model.networks where network.driver == "bridge" {
+            for (set, element) in network.firewallElements {
+                wantedElements[set, default: []].insert(element)
+            }
         }
-        for name in wantedBridges.subtracting(firewall.bridges) {
-            report.missing.append("bridge \(name) is not in the firewall's bridge set")
+        let ownerOfBridge = Dictionary(
+            model.networks.filter { $0.driver == "bridge" }.map { ($0.bridgeName, $0.name) },
+            uniquingKeysWith: { first, _ in first })
+        for set in FirewallView.networkSets.sorted() {
+            let present = firewall.elements[set] ?? []
+            let wanted = wantedElements[set] ?? []
+            for element in present.subtracting(wanted).sorted() {
+                let bridge = element.components(separatedBy: " . ")[0]
+                let owner = ownerOfBridge[bridge].map { "of network \($0), which does not want it" }
+                report.leaks.append(
+                    "firewall element \(set) { \(element) } \(owner ?? "of no stored network")")
+            }
+            for element in wanted.subtracting(present).sorted() {
+                let owner = ownerOfBridge[element.components(separatedBy: " . ")[0]] ?? "?"
+                report.missing.append("firewall element \(set) { \(element) } of network \(owner)")
+            }
         }
+
+        // Embedded DNS: a UDP and a TCP listener on the gateway of every user-defined network,
+        // none on another address.
+        let listeners = try await KernelView.dnsListeners(in: self.netns)
+        var wantedListeners = Set<String>()
+        for network in model.networks where network.driver == "bridge" && !network.predefined {
+            for config in network.ipam.configs where !config.gateway.isEmpty {
+                wantedListeners.insert("udp \(config.gateway)")
+                wantedListeners.insert("tcp \(config.gateway)")
+            }
+        }
+        for listener in listeners.subtracting(wantedListeners).sorted() {
+            report.leaks.append("DNS listener \(listener):53 on no gateway of a stored network")
+        }
+        for listener in wantedListeners.subtracting(listeners).sorted() {
+            report.missing.append("DNS listener \(listener):53 of a stored network is not there")
+        }
+
         var wantedPorts = Set<PublishedPort>()
         for endpoint in joined {
             for binding in endpoint.portBindings where binding.hostIp.isEmpty {
