@@ -9,6 +9,59 @@ extension ReliabilityTests {
         static let kills = 20
         static let workers = 4
 
+        /// The state a kill -9 leaves when it lands inside a disconnect of the sandbox's
+        /// default-route network, after the kernel work (veth deleted, default route moved to
+        /// the next network) and before the store commit: the store still has the sandbox on
+        /// both networks, the first one first. Made by hand so that the window is hit every time.
+        @Test(
+            "a disconnect cut off after moving the default route but before its commit: after restart the route goes through the first network again"
+        )
+        func killDuringDefaultRouteMove() async throws {
+            try PrivateNetns.require()
+            let tag = PrivateNetns.uniqueTag("d")
+            try await CNMDaemon.with(tag: tag) { daemon in
+                try await daemon.start()
+                let client = try daemon.makeClient()
+                for name in ["\(tag)a", "\(tag)b"] {
+                    var request = Cnm_V1_CreateNetworkRequest()
+                    request.name = name
+                    _ = try await client.createNetwork(request)
+                }
+                let sandbox = "\(tag)s"
+                var create = Cnm_V1_CreateSandboxRequest()
+                create.name = sandbox
+                create.network = "\(tag)a"
+                _ = try await client.createSandbox(create)
+                var connect = Cnm_V1_ConnectSandboxRequest()
+                connect.network = "\(tag)b"
+                connect.sandbox = sandbox
+                _ = try await client.connectSandbox(connect)
+                let before = try await ModelSnapshot.read(client)
+                let first = try #require(before.endpoints.first { $0.networkName == "\(tag)a" })
+                let second = try #require(before.networks.first { $0.name == "\(tag)b" })
+                let firstGateway = try #require(
+                    before.networks.first { $0.name == "\(tag)a" }?.ipam.configs.first
+                )
+                .gateway
+                #expect(try await KernelView.defaultGateway(in: sandbox) == firstGateway)
+
+                try await daemon.killHard()
+                try await Shell.checked(["ip", "-n", daemon.netns, "link", "del", first.hostInterfaceName])
+                try await Shell.checked([
+                    "ip", "-n", sandbox, "route", "add", "default", "via", second.ipam.configs[0].gateway,
+                ])
+                try await daemon.start()
+
+                let report = try await ConsistencyCheck(netns: daemon.netns, tag: tag).run(
+                    try await ModelSnapshot.read(client))
+                let repaired = try await client.getInfo().lastReconcile.repaired
+                #expect(report.isConsistent, "\(report.summary)\nreconciliation repaired: \(repaired)")
+                #expect(try await KernelView.defaultGateway(in: sandbox) == firstGateway)
+                await client.close()
+                #expect(try await daemon.stop() == 0)
+            }
+        }
+
         @Test(
             "kill -9 at random moments of a 4-client churn of sandboxes, endpoints and networks: after every restart store and kernel agree and no acknowledged change is lost"
         )
