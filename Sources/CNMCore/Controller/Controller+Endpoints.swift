@@ -79,10 +79,8 @@ extension Controller {
         async throws(CNMError) -> EndpointInfo
     {
         try await performAsync("join endpoint \(endpointReference)") {
-            let sandboxID = try sandboxLookup.find(sandboxReference, in: sandboxes).id
-            return try await withSandboxLock(sandboxID) {
+            return try await withLockedSandbox(sandboxReference) { sandbox in
                 let endpoint = try endpointLookup.find(endpointReference, in: endpoints)
-                let sandbox = try sandboxLookup.find(sandboxID, in: sandboxes)
                 return info(of: try await joinEndpoint(endpoint, to: sandbox, interfaceName: interfaceName))
             }
         }
@@ -92,10 +90,8 @@ extension Controller {
         async throws(CNMError) -> EndpointInfo
     {
         try await performAsync("leave endpoint \(endpointReference)") {
-            let sandboxID = try sandboxLookup.find(sandboxReference, in: sandboxes).id
-            return try await withSandboxLock(sandboxID) {
+            return try await withLockedSandbox(sandboxReference) { sandbox in
                 let endpoint = try endpointLookup.find(endpointReference, in: endpoints)
-                let sandbox = try sandboxLookup.find(sandboxID, in: sandboxes)
                 return try await leaveJoined(endpoint, sandbox)
             }
         }
@@ -124,10 +120,8 @@ extension Controller {
         async throws(CNMError) -> EndpointInfo
     {
         try await performAsync("connect sandbox \(sandboxReference) to network \(networkReference)") {
-            let sandboxID = try sandboxLookup.find(sandboxReference, in: sandboxes).id
-            return try await withSandboxLock(sandboxID) {
+            return try await withLockedSandbox(sandboxReference) { sandbox in
                 let network = try networkLookup.find(networkReference, in: networks)
-                let sandbox = try sandboxLookup.find(sandboxID, in: sandboxes)
                 return info(of: try await connectSandbox(sandbox, to: network, request))
             }
         }
@@ -139,10 +133,8 @@ extension Controller {
         async throws(CNMError)
     {
         try await performAsync("disconnect sandbox \(sandboxReference) from network \(networkReference)") {
-            let sandboxID = try sandboxLookup.find(sandboxReference, in: sandboxes).id
-            try await withSandboxLock(sandboxID) {
+            try await withLockedSandbox(sandboxReference) { sandbox in
                 let network = try networkLookup.find(networkReference, in: networks)
-                let sandbox = try sandboxLookup.find(sandboxID, in: sandboxes)
                 try await disconnectSandbox(sandbox, from: network, force: force)
             }
         }

@@ -90,9 +90,7 @@ extension Controller {
     /// Deletes a sandbox. With endpoints it needs `force`, and then leaves and deletes them all.
     public func deleteSandbox(_ reference: String, force: Bool = false) async throws(CNMError) {
         try await performAsync("delete sandbox \(reference)") {
-            let sandboxID = try sandboxLookup.find(reference, in: sandboxes).id
-            try await withSandboxLock(sandboxID) {
-                try await deleteSandbox(sandboxLookup.find(sandboxID, in: sandboxes), force: force)
+            try await withLockedSandbox(reference) { sandbox in try await deleteSandbox(sandbox, force: force)
             }
         }
     }

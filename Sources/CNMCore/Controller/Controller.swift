@@ -118,13 +118,7 @@ public actor Controller {
         do {
             return try body()
         } catch {
-            let failure = CNMError.wrapping(error, operation: operation)
-            if failure.code == .internalError || failure.code == .unavailable {
-                logger.error("\(operation) failed", metadata: ["error": "\(failure.message)"])
-            } else {
-                logger.debug("\(operation) refused", metadata: ["error": "\(failure.message)"])
-            }
-            throw failure
+            throw failure(error, of: operation)
         }
     }
 
@@ -133,14 +127,20 @@ public actor Controller {
         do {
             return try await body()
         } catch {
-            let failure = CNMError.wrapping(error, operation: operation)
-            if failure.code == .internalError || failure.code == .unavailable {
-                logger.error("\(operation) failed", metadata: ["error": "\(failure.message)"])
-            } else {
-                logger.debug("\(operation) refused", metadata: ["error": "\(failure.message)"])
-            }
-            throw failure
+            throw failure(error, of: operation)
         }
+    }
+
+    /// The `CNMError` an operation answers for `error`, logged by its kind (a fault of
+    /// cnmd's or the kernel's at error level, a refused request at debug level).
+    private func failure(_ error: any Error, of operation: String) -> CNMError {
+        let failure = CNMError.wrapping(error, operation: operation)
+        if failure.code == .internalError || failure.code == .unavailable {
+            logger.error("\(operation) failed", metadata: ["error": "\(failure.message)"])
+        } else {
+            logger.debug("\(operation) refused", metadata: ["error": "\(failure.message)"])
+        }
+        return failure
     }
 
     /// Runs `body` holding the lock of sandbox `id`, waiting for it first if another
@@ -151,6 +151,15 @@ public actor Controller {
         }
         defer { sandboxLocks.release(id) }
         return try await body()
+    }
+
+    /// Runs `body` with the sandbox `reference` names, read again once its lock is held (it
+    /// may have changed, or gone, while the operation waited).
+    func withLockedSandbox<T>(_ reference: String, _ body: (SandboxRecord) async throws -> T) async throws
+        -> T
+    {
+        let id = try sandboxLookup.find(reference, in: sandboxes).id
+        return try await withSandboxLock(id) { try await body(sandboxLookup.find(id, in: sandboxes)) }
     }
 
     /// Runs a network driver's kernel work on the network's lane, with a netlink socket of
