@@ -88,6 +88,9 @@ actor CNMDaemon {
         throw DaemonError(message: "cnmd did not answer Health within \(timeout)", log: self.logTail())
     }
 
+    /// Whether the cnmd this daemon started still runs.
+    var isRunning: Bool { self.process?.isRunning == true }
+
     /// Sends `signal` to cnmd (by its PID).
     func signal(_ signal: Int32) {
         guard self.pid > 0, self.process?.isRunning == true else { return }
