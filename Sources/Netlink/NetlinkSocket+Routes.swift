@@ -17,10 +17,13 @@ extension NetlinkSocket {
         }
     }
 
-    /// Removes a route added with the same arguments. Fails with `isNotFound` when there is none.
+    /// Removes the route to `destination` via `gateway` on link `index`, whoever added it (any
+    /// routing protocol: libnl would ask for "static" only, and miss a route that `ip route
+    /// add` made). Fails with `isNotFound` when there is none.
     public func deleteRoute(destination: String? = nil, gateway: String? = nil, index: Int32) throws {
         try withConnection { connection in
             try withRoute(destination: destination, gateway: gateway, index: index) { route, text in
+                rtnl_route_set_protocol(route, 0)  // RTPROT_UNSPEC: the kernel then matches any
                 try connection.perform("rtnl_route_delete \(text)") { rtnl_route_delete($0, route, 0) }
             }
         }

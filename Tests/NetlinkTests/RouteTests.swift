@@ -1,3 +1,4 @@
+import Foundation
 import Netlink
 import Testing
 
@@ -21,6 +22,28 @@ struct RouteTests {
         #expect(routes.allSatisfy { $0.family == .ipv4 })
 
         try socket.deleteRoute(destination: "10.232.0.0/16", gateway: "10.231.3.254", index: bridge.index)
+        #expect(try !socket.routes(family: .ipv4).contains(expected))
+    }
+
+    @Test("a route that ip route add made (protocol boot, not static) is deleted too")
+    func deleteForeignDefaultRoute() throws {
+        try requirePrivateNetns()
+        let socket = try NetlinkSocket()
+        let name = uniqueName("rd")
+        let bridge = try socket.createBridge(name: name, up: true)
+        defer { try? socket.deleteLink(index: bridge.index) }
+        try socket.addAddress("10.231.4.1/24", index: bridge.index)
+        // Only our own namespace is touched: requirePrivateNetns made sure of that.
+        let added = Process()
+        added.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+        added.arguments = ["route", "add", "10.233.0.0/16", "via", "10.231.4.254", "dev", name]
+        try added.run()
+        added.waitUntilExit()
+        #expect(added.terminationStatus == 0)
+        let expected = Route(
+            family: .ipv4, destination: "10.233.0.0/16", gateway: "10.231.4.254", outputIndex: bridge.index)
+        #expect(try socket.routes(family: .ipv4).contains(expected))
+        try socket.deleteRoute(destination: "10.233.0.0/16", gateway: "10.231.4.254", index: bridge.index)
         #expect(try !socket.routes(family: .ipv4).contains(expected))
     }
 

@@ -396,8 +396,13 @@ extension Controller {
         let routeMove = defaultRouteMove(sandbox, leaving: endpoint)
         let files = renderSandboxFiles(updatedSandbox)
         let (kernel, logger) = (kernel, logger)
-        try await onLane(network) { driver in
-            try driver.leave(endpoint, network: network)
+        // Its published ports stay until the leave is committed (`unpublishPorts`): freed
+        // earlier, another connect could take one and commit first, and a kill before this
+        // commit would leave two stored endpoints holding the same host port.
+        var withoutPorts = endpoint
+        withoutPorts.portBindings = []
+        try await onLane(network) { [withoutPorts] driver in
+            try driver.leave(withoutPorts, network: network)
             if let routeMove {
                 Self.moveDefaultRoute(routeMove, sandboxName: sandbox.name, kernel: kernel, logger: logger)
             }
@@ -409,6 +414,7 @@ extension Controller {
         }
         endpoints[left.id] = deleting ? nil : left
         sandboxes[sandbox.id] = updatedSandbox
+        unpublishPorts(of: [endpoint])
         updateDNS(.left(endpoint))
         emit(
             "endpoint", "leave", id: left.id, name: left.name,
@@ -453,6 +459,18 @@ extension Controller {
             logger.warning(
                 "could not move the default route",
                 metadata: ["sandbox": "\(sandboxName)", "error": "\(error)"])
+        }
+    }
+
+    /// Withdraws the published ports of endpoints whose leave is committed. A failure is
+    /// logged: the store no longer has the ports, so reconciliation removes them as stale.
+    func unpublishPorts(of members: [EndpointRecord]) {
+        let published = members.flatMap(BridgeDriver.firewallBindings)
+        guard !published.isEmpty else { return }
+        do {
+            try kernel.withFirewall { try $0.removePortBindings(published) }
+        } catch {
+            logger.error("could not withdraw published ports", metadata: ["error": "\(error)"])
         }
     }
 

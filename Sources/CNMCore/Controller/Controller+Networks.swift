@@ -111,7 +111,8 @@ extension Controller {
         }
         let avoid =
             try kernel.hostRoutePrefixes(
-                excluding: Set(networks.values.flatMap { ($0.ipv4 + $0.ipv6).map(\.subnet) }))
+                excluding: Set(networks.values.flatMap { ($0.ipv4 + $0.ipv6).map(\.subnet) }),
+                ipv6: network.enableIPv6)
             + HostResolvConf.nameserverPrefixes(path: configuration.hostResolvConf)
         network.ipv4 = try addresses.allocateSubnets(
             networkID: id, networkName: name,

@@ -193,8 +193,10 @@ extension Controller {
         return repaired
     }
 
-    /// Adds the default route of every sandbox that should have one and has none: through the
-    /// first non-internal bridge network it joined, as joins and leaves assign it.
+    /// Makes every sandbox's default route go through the first non-internal bridge network
+    /// it joined, as joins and leaves assign it: added when missing, and replaced when it goes
+    /// through another gateway (a leave killed after it moved the route to the next network
+    /// but before its commit leaves the sandbox on the first network, routed by the second).
     private func restoreDefaultRoutes(_ bridge: BridgeDriver) -> [String] {
         var repaired: [String] = []
         for sandbox in sandboxes.values.sorted(by: { $0.name < $1.name }) where sandbox.mode == .isolated {
@@ -209,10 +211,18 @@ extension Controller {
                 let namespace =
                     try namespaces[sandbox.id]
                     ?? SandboxNamespace(NetworkNamespace.open(path: sandbox.netnsPath))
-                if try namespace.socket.routes(family: .ipv4).contains(where: \.isDefault) { continue }
+                let defaults = try namespace.socket.routes(family: .ipv4).filter(\.isDefault)
+                let gateway = network.ipv4.first?.gateway
+                if !defaults.isEmpty && defaults.allSatisfy({ $0.gateway == gateway }) { continue }
+                for route in defaults {
+                    try namespace.socket.deleteRoute(gateway: route.gateway, index: route.outputIndex ?? 0)
+                }
                 try bridge.addDefaultRoute(provider, network: network, sandbox: namespace)
                 repaired.append(
-                    "restored the default route of sandbox \(sandbox.name) through \(network.name)")
+                    defaults.isEmpty
+                        ? "restored the default route of sandbox \(sandbox.name) through \(network.name)"
+                        : "moved the default route of sandbox \(sandbox.name) back to \(network.name) (it went via \(defaults.compactMap(\.gateway).joined(separator: ", ")))"
+                )
             } catch {
                 logger.warning(
                     "reconcile: could not restore the default route of sandbox \(sandbox.name)",
@@ -248,11 +258,38 @@ extension Controller {
                 }
                 let missing = wanted.subtracting(present)
                 if !missing.isEmpty {
-                    try firewall.addPortBindings(Array(missing), bridge: bridge)
-                    repaired.append("republished \(missing.count) port(s) on \(bridge)")
+                    do {
+                        try firewall.addPortBindings(Array(missing), bridge: bridge)
+                        repaired.append("republished \(missing.count) port(s) on \(bridge)")
+                    } catch {
+                        // One at a time, so that a port another endpoint holds costs only itself.
+                        repaired += republishOneByOne(missing, bridge: bridge, firewall: firewall)
+                    }
                 }
             }
             return repaired
         } ?? []
+    }
+
+    /// Publishes ports one by one; a port that is taken (two stored endpoints claim it: a
+    /// disconnect killed before its commit, while another endpoint got the port) is reported
+    /// and skipped, never a reason for cnmd not to start.
+    private func republishOneByOne(_ bindings: Set<PortBinding>, bridge: String, firewall: Firewall)
+        -> [String]
+    {
+        var repaired: [String] = []
+        for binding in bindings.sorted(by: { $0.hostPort < $1.hostPort }) {
+            do {
+                try firewall.addPortBindings([binding], bridge: bridge)
+                repaired.append("republished port \(binding.hostPort)/\(binding.proto) on \(bridge)")
+            } catch {
+                logger.error(
+                    "reconcile: could not republish a port",
+                    metadata: ["bridge": "\(bridge)", "error": "\(error)"])
+                repaired.append(
+                    "could not republish port \(binding.hostPort)/\(binding.proto) on \(bridge): \(error)")
+            }
+        }
+        return repaired
     }
 }

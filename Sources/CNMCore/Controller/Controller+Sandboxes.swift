@@ -213,20 +213,23 @@ extension Controller {
         let members = sandbox.endpointIDs.compactMap { endpoints[$0] }
         let ownsNamespace = sandbox.mode != .host && !sandbox.external
         if ownsNamespace {
-            // The veths go with the namespace; their published ports must be withdrawn here.
-            let published = members.flatMap(BridgeDriver.firewallBindings)
+            // The veths go with the namespace (their published ports once the store has the
+            // delete, as for a leave).
             let hostNames = members.compactMap(\.hostInterfaceName)
             let (kernel, name, lane) = (kernel, sandbox.name, "sandbox:\(sandbox.id)")
             namespaces[sandbox.id] = nil
             defer { lanes.remove(lane) }
             try await lanes.run(lane) {
-                if !published.isEmpty { try kernel.withFirewall { try $0.removePortBindings(published) } }
                 try NetworkNamespace.delete(name: name)
                 try kernel.withSpareSocket { try Self.waitUntilGone(hostNames, socket: $0) }
             }
         } else {
             // Not cnmd's namespace: its veths go in one bulk delete instead.
-            let bridged = members.filter { networks[$0.networkID]?.driver == "bridge" }
+            let bridged = members.filter { networks[$0.networkID]?.driver == "bridge" }.map { member in
+                var withoutPorts = member
+                withoutPorts.portBindings = []
+                return withoutPorts
+            }
             let (kernel, logger, lane) = (kernel, logger, "sandbox:\(sandbox.id)")
             defer { lanes.remove(lane) }
             if !bridged.isEmpty {
@@ -242,6 +245,7 @@ extension Controller {
             for member in members { try transaction.deleteEndpoint(member.id) }
             try transaction.deleteSandbox(sandbox.id)
         }
+        unpublishPorts(of: members)
         for member in members {
             endpoints[member.id] = nil
             addresses.releaseEndpoint(member)

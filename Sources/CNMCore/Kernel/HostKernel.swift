@@ -51,10 +51,11 @@ final class HostKernel: Sendable {
 
     /// Prefixes of main-table routes that automatic subnet picks must avoid: every
     /// route except default routes, link-local ones and `excluded` (the subnets of
-    /// cnm's own networks, whose bridges carry them).
-    func hostRoutePrefixes(excluding excluded: Set<String>) throws -> [String] {
+    /// cnm's own networks, whose bridges carry them). Only the families asked for are
+    /// listed: the kernel's IPv6 dump holds every interface's routes, thousands at scale.
+    func hostRoutePrefixes(excluding excluded: Set<String>, ipv6: Bool = true) throws -> [String] {
         var prefixes: [String] = []
-        for family in [AddressFamily.ipv4, .ipv6] {
+        for family in ipv6 ? [AddressFamily.ipv4, .ipv6] : [.ipv4] {
             for route in try socket.routes(family: family) {
                 guard !route.isDefault else { continue }
                 let destination = route.destination
