@@ -5,6 +5,10 @@ import Testing
 
 @testable import CNMServer
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Where the server listens: Unix socket rules, cleartext TCP rules, address parsing.
 @Suite("Listeners")
 struct ListenerTests {
@@ -16,6 +20,59 @@ struct ListenerTests {
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o660)
         await server.server.shutdown()
         #expect(!FileManager.default.fileExists(atPath: server.socketPath))
+    }
+
+    @Test("the Unix socket never shows at its path with a mode other than 0660, not even while it is bound")
+    func unixSocketModeFromTheStart() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("cnmd.sock")
+        for _ in 0..<20 {
+            let watcher = FileModeWatcher(path)
+            let server = ConnectServer(router: EchoService.router(), logger: TestServer.logger)
+            try await server.start([.unixSocket(path)])
+            let modes = try await watcher.stop()
+            await server.shutdown()
+            #expect(modes == [0o660], "modes seen: \(modes.map { String($0, radix: 8) })")
+        }
+    }
+
+    @Test("the socket is bound in a staging directory that only its owner may enter, and none is left behind")
+    func unixSocketStaging() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("cnmd.sock")
+        let staging = try UnixSocketFile.makeStaging(for: path)
+        let stagingInfo = try FileManager.default.attributesOfItem(atPath: staging.directory)
+        #expect((stagingInfo[.posixPermissions] as? NSNumber)?.intValue == 0o700)
+        #expect((staging.directory as NSString).deletingLastPathComponent == directory.path)
+        #expect(staging.socketPath.hasPrefix(staging.directory + "/"))
+        // A staging directory left by a crash between bind and publish is cleared at the next start.
+        try Data().write(to: URL(fileURLWithPath: staging.socketPath))
+
+        let server = ConnectServer(router: EchoService.router(), logger: TestServer.logger)
+        try await server.start([.unixSocket(path)])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["cnmd.sock"])
+        let curl = Curl(
+            connectArguments: ["--unix-socket", path, "--http2-prior-knowledge"], baseURL: "http://localhost")
+        let response = try await curl.run(
+            EchoService.echo, ["-H", "content-type: application/json"], body: Data("\"linked\"".utf8))
+        #expect(response.status == 200)
+        await server.shutdown()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
+    @Test("with a socket group, the socket is mode 0660 and belongs to that group")
+    func unixSocketGroup() async throws {
+        let group = try #require(getgrnam("daemon"), "this test needs the group daemon").pointee.gr_gid
+        let directory = try TemporaryDirectory()
+        let path = directory.file("g.sock")
+        let server = ConnectServer(router: EchoService.router(), logger: TestServer.logger)
+        try await server.start([.unixSocket(path, group: "daemon")])
+        var info = stat()
+        #expect(lstat(path, &info) == 0)
+        #expect(info.st_mode & 0o7777 == 0o660)
+        #expect(info.st_gid == group)
+        #expect(info.st_uid == geteuid())
+        await server.shutdown()
     }
 
     @Test("a stale socket file left by a crash is replaced")
@@ -72,6 +129,8 @@ struct ListenerTests {
         await #expect(throws: ServerError.unknownGroup("no-such-group-cnm")) {
             try await server.start([.unixSocket(directory.file("g.sock"), group: "no-such-group-cnm")])
         }
+        // Neither the socket nor its staging directory is left behind.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 
     @Test("cleartext h2c on a non-loopback address needs allowNonLoopback (--insecure)")

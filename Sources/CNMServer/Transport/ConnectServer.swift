@@ -15,7 +15,9 @@ import Synchronization
 /// ```
 ///
 /// Every listener answers HTTP/2 (h2c with prior knowledge, or ALPN `h2` over TLS) and
-/// HTTP/1.1 on the same socket. Handlers run as Swift tasks, never on an event loop.
+/// HTTP/1.1 on the same socket. Handlers run as Swift tasks, never on an event loop, except
+/// the synchronous ones of ``ConnectRouter/synchronousUnary(_:noSideEffects:_:)`` (health,
+/// version), which cannot block or wait.
 public final class ConnectServer: Sendable {
     /// A listener that is accepting connections.
     public struct BoundListener: Sendable, CustomStringConvertible {
@@ -107,7 +109,12 @@ public final class ConnectServer: Sendable {
             for listener in listeners {
                 let started = try await self.bind(listener)
                 running.append(started)
-                bound.append(BoundListener(listener: listener, localAddress: started.channel.localAddress))
+                // A Unix socket's channel reports the staging path it was bound at; the listener's
+                // address is where it was published.
+                let address =
+                    started.socketPath.flatMap { try? SocketAddress(unixDomainSocketPath: $0) }
+                    ?? started.channel.localAddress
+                bound.append(BoundListener(listener: listener, localAddress: address))
                 self.logger.info("listening", metadata: ["address": "\(bound.last!)"])
             }
         } catch {
@@ -156,14 +163,18 @@ public final class ConnectServer: Sendable {
         let quiescing = ServerQuiescingHelper(group: self.group)
         switch listener.kind {
         case .unix(let path, let groupName):
+            // Bound in a private staging directory and linked to `path` once its mode and group
+            // are set, so that it never appears there with a wider mode (see UnixSocketFile).
             try await UnixSocketFile.prepare(path, group: self.group)
+            let staging = try UnixSocketFile.makeStaging(for: path)
+            defer { UnixSocketFile.removeStaging(staging.directory) }
             let channel = try await self.bootstrap(quiescing: quiescing, tls: nil)
-                .bind(unixDomainSocketPath: path).get()
+                .bind(unixDomainSocketPath: staging.socketPath).get()
             do {
-                try UnixSocketFile.secure(path, groupName: groupName)
+                try UnixSocketFile.secure(staging.socketPath, groupName: groupName)
+                try UnixSocketFile.publish(staging.socketPath, at: path)
             } catch {
                 try? await channel.close()
-                UnixSocketFile.remove(path)
                 throw error
             }
             return Running(channel: channel, quiescing: quiescing, socketPath: path)

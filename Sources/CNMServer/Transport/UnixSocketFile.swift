@@ -10,6 +10,12 @@ import NIOPosix
 
 /// The file-system side of the Unix socket listener: the parent directory, a stale socket
 /// left by a crash, the socket's mode and group.
+///
+/// The socket is never reachable at its path with a mode wider than 0660. `bind` creates the
+/// file with the process's umask, and the umask cannot be narrowed just for the bind: it is
+/// process-wide, and other threads create files and directories meanwhile. So the socket is
+/// bound in a staging directory next to its path that only the owner may enter (mode 0700),
+/// given its mode and group there, and only then linked to its path.
 enum UnixSocketFile {
     /// Makes `path` free to bind: creates the parent directory (mode 0755) and removes a stale
     /// socket. A socket a live server answers on, or a file that is not a socket, stays and
@@ -20,6 +26,7 @@ enum UnixSocketFile {
             try FileManager.default.createDirectory(
                 atPath: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         }
+        Self.removeLeftoverStaging(for: path)
         var info = stat()
         guard lstat(path, &info) == 0 else {
             if errno == ENOENT { return }
@@ -49,6 +56,54 @@ enum UnixSocketFile {
         guard chmod(path, 0o660) == 0 else {
             throw Self.error("chmod", path)
         }
+    }
+
+    /// A fresh staging directory for the socket `path` (mode 0700, beside `path`) and the path to
+    /// bind in it. Its name starts with `.NAME-` so that ``prepare(_:group:)`` can clear one left by
+    /// a crash.
+    static func makeStaging(for path: String) throws -> (directory: String, socketPath: String) {
+        var template = Array((Self.stagingPrefix(for: path) + "XXXXXX").utf8CString)
+        let directory = template.withUnsafeMutableBufferPointer { buffer in
+            mkdtemp(buffer.baseAddress!).map { String(cString: $0) }
+        }
+        guard let directory else {
+            throw Self.error("create staging directory for", path)
+        }
+        return (directory, directory + "/s")
+    }
+
+    /// Links the secured socket at `staged` to `path`. Unlike a rename, a link never replaces a
+    /// file that appeared at `path` since ``prepare(_:group:)``: it fails instead.
+    static func publish(_ staged: String, at path: String) throws {
+        guard link(staged, path) == 0 else {
+            throw Self.error("link socket to", path)
+        }
+    }
+
+    /// Removes a staging directory and the socket name in it; the socket stays reachable at the
+    /// path it was published at.
+    static func removeStaging(_ directory: String) {
+        _ = unlink(directory + "/s")
+        _ = rmdir(directory)
+    }
+
+    /// The staging directories of `path` that a crash between bind and publish left behind.
+    private static func removeLeftoverStaging(for path: String) {
+        let prefix = Self.stagingPrefix(for: path)
+        let parent = (prefix as NSString).deletingLastPathComponent
+        let namePrefix = (prefix as NSString).lastPathComponent
+        let names =
+            (try? FileManager.default.contentsOfDirectory(atPath: parent.isEmpty ? "." : parent)) ?? []
+        for name in names where name.hasPrefix(namePrefix) && name.count == namePrefix.count + 6 {
+            Self.removeStaging(parent.isEmpty ? name : parent + "/" + name)
+        }
+    }
+
+    /// `DIR/.NAME-` for the socket `DIR/NAME`.
+    private static func stagingPrefix(for path: String) -> String {
+        let parent = (path as NSString).deletingLastPathComponent
+        let name = "." + (path as NSString).lastPathComponent + "-"
+        return parent.isEmpty ? name : parent + "/" + name
     }
 
     /// Removes the socket file at shutdown; a missing file is fine.
