@@ -135,6 +135,12 @@ enum CallAdmission: Sendable {
     /// The codec of a unary POST and the content type to answer with (the request's, in lower
     /// case), or nil for an unsupported media type.
     static func unaryCodec(_ contentType: String?) -> (ConnectCodec, String)? {
+        // What every client sends, recognised without parsing.
+        switch contentType {
+        case "application/json": return (.json, "application/json")
+        case "application/proto": return (.proto, "application/proto")
+        default: break
+        }
         guard let (mediaType, parameters) = Self.parseMediaType(contentType) else { return nil }
         switch (mediaType, parameters) {
         case ("application/json", []): return (.json, "application/json")

@@ -9,7 +9,8 @@ struct SystemServiceBinding: Sendable {
     func register(in router: inout ConnectRouter) {
         let controller = self.controller
         let version = self.version
-        router.unary(CNMMethods.System.getVersion) { _ in
+        // Version and health answer from constants: on the event loop, without a task.
+        router.synchronousUnary(CNMMethods.System.getVersion) { _ in
             Cnm_V1_GetVersionResponse.with {
                 $0.version = version.version
                 $0.apiVersion = version.apiVersion
@@ -19,7 +20,7 @@ struct SystemServiceBinding: Sendable {
         router.unary(CNMMethods.System.getInfo) { _ in
             APIMapping.info(await controller.info())
         }
-        router.unary(CNMMethods.System.health) { _ in
+        router.synchronousUnary(CNMMethods.System.health) { _ in
             Cnm_V1_HealthResponse.with { $0.status = "SERVING" }
         }
         router.serverStreaming(CNMMethods.System.watchEvents) { request, stream in

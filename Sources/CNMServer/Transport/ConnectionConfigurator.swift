@@ -5,8 +5,9 @@ import NIOHTTP2
 import NIOSSL
 
 /// Builds the pipeline of an accepted connection: optional TLS, then detection of HTTP/2 or
-/// HTTP/1.1, then that protocol's handlers ending in a ``ConnectHTTPHandler`` (per connection
-/// for HTTP/1.1, per stream for HTTP/2). The limits of ``ServerLimits`` are applied here.
+/// HTTP/1.1, then that protocol's handlers ending in a ``ConnectCallHandler`` (per connection
+/// for HTTP/1.1, per stream for HTTP/2, which reads and writes frame payloads directly). The
+/// limits of ``ServerLimits`` are applied here.
 struct ConnectionConfigurator: Sendable {
     let router: ConnectRouter
     let limits: ServerLimits
@@ -22,13 +23,14 @@ struct ConnectionConfigurator: Sendable {
         try sync.addHandler(
             HTTPVersionDetector(idleTimeout: self.limits.idleTimeout) { version, context in
                 switch version {
-                case .http1: try self.configureHTTP1(context.pipeline.syncOperations)
+                case .http1: try self.configureHTTP1(context)
                 case .http2: try self.configureHTTP2(context)
                 }
             })
     }
 
-    private func configureHTTP1(_ sync: ChannelPipeline.SynchronousOperations) throws {
+    private func configureHTTP1(_ context: ChannelHandlerContext) throws {
+        let sync = context.pipeline.syncOperations
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
         decoderLimits.maxHeaderListSize = self.limits.maxHeaderListBytes
         decoderLimits.maxHeaderFieldSize = self.limits.maxHeaderListBytes
@@ -36,13 +38,16 @@ struct ConnectionConfigurator: Sendable {
             withPipeliningAssistance: true, withErrorHandling: true,
             withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
         try sync.addHandler(HTTP1IdleTimeout(timeout: self.limits.idleTimeout))
-        try sync.addHandler(self.makeCallHandler())
+        let mailbox = ReplyMailbox(eventLoop: context.eventLoop, coalescer: nil)
+        try sync.addHandler(self.makeCallHandler(HTTP1Framing.self, mailbox: mailbox))
     }
 
     /// Adds the connection manager (idle timeout, graceful GOAWAY on shutdown) and the HTTP/2
     /// handler. The detector runs after the connection became active, so the manager is added
     /// first and shown `channelActive` (it starts its idle timer then); the HTTP/2 handler,
     /// added in front of it, sends its preface as soon as it is added to an active channel.
+    /// In front of that again, a ``FlushCoalescer`` lets the connection's ``ReplyMailbox`` send a
+    /// batch of answers with one flush.
     private func configureHTTP2(_ context: ChannelHandlerContext) throws {
         let sync = context.pipeline.syncOperations
         let manager = NIOHTTP2ServerConnectionManagementHandler(
@@ -53,6 +58,8 @@ struct ConnectionConfigurator: Sendable {
         try sync.addHandler(manager)
         context.fireChannelActive()
 
+        let coalescer = FlushCoalescer()
+        let mailbox = ReplyMailbox(eventLoop: context.eventLoop, coalescer: coalescer)
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
         connection.initialSettings = [
             HTTP2Setting(parameter: .maxConcurrentStreams, value: self.limits.maxConcurrentStreams),
@@ -64,16 +71,20 @@ struct ConnectionConfigurator: Sendable {
             streamDelegate: manager.http2StreamDelegate
         ) { stream in
             stream.eventLoop.makeCompletedFuture {
-                let streamSync = stream.pipeline.syncOperations
-                try streamSync.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
-                try streamSync.addHandler(self.makeCallHandler())
+                try stream.pipeline.syncOperations.addHandler(
+                    self.makeCallHandler(HTTP2Framing.self, mailbox: mailbox))
             }
         }
+        try sync.addHandler(coalescer, position: .before(manager))
         try sync.addHandler(http2, position: .before(manager))
         try sync.addHandler(CloseOnError(logger: self.logger))
     }
 
-    private func makeCallHandler() -> ConnectHTTPHandler {
-        ConnectHTTPHandler(router: self.router, limits: self.limits, calls: self.calls, logger: self.logger)
+    private func makeCallHandler<Framing: HTTPFraming>(
+        _ framing: Framing.Type, mailbox: ReplyMailbox
+    ) -> ConnectCallHandler<Framing> {
+        ConnectCallHandler<Framing>(
+            router: self.router, limits: self.limits, calls: self.calls, mailbox: mailbox, logger: self.logger
+        )
     }
 }

@@ -13,6 +13,9 @@ enum EchoService {
     static let hold = "/test.v1.EchoService/Hold"
     /// Echoes a message with ordinary fields (SourceContext has `fileName`).
     static let source = "/test.v1.EchoService/Source"
+    /// A synchronous handler (run on the event loop): upper-cases the text and names the
+    /// procedure it was called as; an empty text is `invalid_argument`.
+    static let shout = "/test.v1.EchoService/Shout"
 
     /// The number a `Count` stream fails at, with `resource_exhausted`.
     static let countLimit: UInt32 = 100
@@ -30,6 +33,11 @@ enum EchoService {
             return response
         }
         router.unary(Self.source) { (request: Google_Protobuf_SourceContext) in request }
+        router.synchronousUnary(Self.shout, noSideEffects: true) { (request: Google_Protobuf_StringValue) in
+            guard !request.value.isEmpty else { throw ConnectError(.invalidArgument, "nothing to shout") }
+            let procedure = ConnectRequestContext.current?.procedure ?? "none"
+            return Google_Protobuf_StringValue("\(request.value.uppercased()) (\(procedure))")
+        }
         router.unary(Self.fail) { (request: Google_Protobuf_StringValue) -> Google_Protobuf_Empty in
             throw ConnectError(.notFound, "network \(request.value) not found")
         }
