@@ -7,7 +7,7 @@ import Testing
 @Suite("IPv6 on bridge networks")
 struct IPv6BridgeTests {
     @Test(
-        "sandboxes on a dual-stack network reach each other and the gateway over IPv6 right after connect; host veths carry no link-local"
+        "sandboxes on a dual-stack network reach each other and the gateway over IPv6 right after connect; host-side ports carry no IPv6 state"
     )
     func dualStackPing() async throws {
         let harness = try await ControllerHarness()
@@ -43,7 +43,10 @@ struct IPv6BridgeTests {
         }
         #expect(names.count == 2)
         for name in names {
-            #expect(!(try harness.inNamespace("ip", "-6", "addr", "show", "dev", name).contains("fe80::")))
+            // Ports carry no IPv6 state at all: no address, no route in any table.
+            #expect(try harness.inNamespace("ip", "-6", "addr", "show", "dev", name).isEmpty)
+            #expect(try harness.inNamespace("ip", "-6", "route", "show", "table", "all", "dev", name).isEmpty)
+            #expect(try harness.inNamespace("cat", "/proc/sys/net/ipv6/conf/\(name)/disable_ipv6") == "1\n")
         }
         #expect(try harness.inSandbox(b, "ip", "-6", "addr", "show", "dev", "eth0").contains("fe80::"))
         await harness.close()

@@ -24,7 +24,9 @@ extension Controller {
     func reconcile() throws -> [String] {
         var repaired: [String] = []
         let bridge = BridgeDriver(kernel: kernel, logger: logger)
-        let links = Dictionary(
+        // One dump of every link, shared by the steps below: at thousands of veths each dump
+        // costs the kernel ~0.2 s (every veth's peer namespace is looked up).
+        var links = Dictionary(
             try kernel.socket.links().map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         // One dump of every address, shared by all networks (not one dump per network).
         var addressesByIndex: [Int32: Set<String>] = [:]
@@ -42,10 +44,11 @@ extension Controller {
                 repaired.append("recreated bridge \(bridgeName) of network \(network.name)")
             }
             try bridge.createNetwork(network, addressesByIndex: addressesByIndex)
+            links[bridgeName]?.alias = BridgeDriver.mark(network.id)
         }
         repaired += try releaseVanishedSandboxes()
-        repaired += try removeOrphanInterfaces()
-        repaired += try recreateMissingVeths(bridge)
+        repaired += removeOrphanInterfaces(links.values.sorted { $0.index < $1.index })
+        repaired += try recreateMissingVeths(bridge, present: Set(links.keys))
         repaired += restoreDefaultRoutes(bridge)
         repaired += try reconcileFirewall()
         for entry in repaired { logger.notice("reconcile: \(entry)") }
@@ -107,7 +110,7 @@ extension Controller {
     /// alias only in the next one, so a crash in between leaves a link that only the group
     /// marks. Such a link that a joined endpoint or a stored network does own (by name) gets
     /// its alias instead.
-    private func removeOrphanInterfaces() throws -> [String] {
+    private func removeOrphanInterfaces(_ links: [Link]) -> [String] {
         var repaired: [String] = []
         var owners: [String: String] = [:]
         var joinedByInterface: [String: EndpointRecord] = [:]
@@ -122,7 +125,7 @@ extension Controller {
             owners[endpoint.id] = name
             joinedByInterface[name] = endpoint
         }
-        for link in try kernel.socket.links() {
+        for link in links {
             let alias = link.alias.flatMap { $0.hasPrefix("cnm:") ? $0 : nil }
             let inVethGroup = link.kind == "veth" && link.group == BridgeDriver.vethGroup
             let inBridgeGroup = link.kind == "bridge" && link.group == BridgeDriver.bridgeGroup
@@ -144,7 +147,14 @@ extension Controller {
                 }
                 continue
             }
-            try? kernel.socket.deleteLink(index: link.index)
+            do {
+                try kernel.socket.deleteLink(index: link.index)
+            } catch {
+                // Gone since the dump (with the namespace of a released sandbox), or not ours to delete.
+                if let netlink = error as? NetlinkError, netlink.isNotFound { continue }
+                logger.warning("reconcile: could not remove \(link.name)", metadata: ["error": "\(error)"])
+                continue
+            }
             let unmarked =
                 inVethGroup
                 ? "unmarked veth of cnmd's device group" : "unmarked bridge of cnmd's device group"
@@ -156,9 +166,8 @@ extension Controller {
     /// Gives every joined bridge endpoint whose veth is gone a new veth pair in its sandbox,
     /// with its interface name, MAC and addresses (its published ports come back in the
     /// firewall step, its default route in the next one).
-    private func recreateMissingVeths(_ bridge: BridgeDriver) throws -> [String] {
+    private func recreateMissingVeths(_ bridge: BridgeDriver, present: Set<String>) throws -> [String] {
         var repaired: [String] = []
-        let present = Set(try kernel.socket.links().map(\.name))
         for endpoint in endpoints.values.sorted(by: { $0.name < $1.name }) {
             guard let sandboxID = endpoint.sandboxID, let sandbox = sandboxes[sandboxID],
                 sandbox.mode == .isolated, let network = networks[endpoint.networkID],

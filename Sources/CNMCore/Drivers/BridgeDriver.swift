@@ -183,6 +183,7 @@ struct BridgeDriver: NetworkDriver {
             group: Self.vethGroup,
             peerMAC: endpoint.macAddress, mtu: network.mtu.map(UInt32.init), hostIPv6LinkLocal: false)
         do {
+            try kernel.disableIPv6(interface: hostName)
             let socket = context.sandbox.socket
             guard let inside = try socket.link(named: context.interfaceName) else {
                 throw CNMError(
