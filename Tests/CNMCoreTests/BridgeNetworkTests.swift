@@ -6,7 +6,9 @@ import Testing
 /// The bridge driver on a real kernel: bridges, veths, addresses, routes, traffic.
 @Suite("Bridge networks in the kernel")
 struct BridgeNetworkTests {
-    @Test("creating a network makes its bridge with the gateway address on it")
+    @Test(
+        "creating a network makes its bridge with the gateway address on it and, without IPv6 subnets, IPv6 off"
+    )
     func bridgeHasGateway() async throws {
         let harness = try await ControllerHarness()
         let network = try await harness.controller.createNetwork(
@@ -16,6 +18,8 @@ struct BridgeNetworkTests {
         let addresses = try harness.inNamespace("ip", "-o", "addr", "show", "dev", bridge)
         #expect(addresses.contains("10.77.1.1/24"))
         #expect(network.ipam.first?.gateway == "10.77.1.1")
+        // An IPv4-only network's bridge has IPv6 off, as Docker's do.
+        #expect(try harness.inNamespace("cat", "/proc/sys/net/ipv6/conf/\(bridge)/disable_ipv6") == "1\n")
         await harness.close()
     }
 

@@ -36,6 +36,7 @@ struct IPv6BridgeTests {
         #expect(route.contains("via fd00:77:9::1 dev eth0"))
 
         let bridge = "br-" + network.id.prefix(12)
+        #expect(try harness.inNamespace("cat", "/proc/sys/net/ipv6/conf/\(bridge)/disable_ipv6") == "0\n")
         let ports = try harness.inNamespace("ip", "-o", "link", "show", "master", bridge)
         let names = ports.split(separator: "\n").map { line in
             String(

@@ -83,6 +83,9 @@ struct BridgeDriver: NetworkDriver {
             let bridge = try socket.createBridge(
                 name: bridgeName, mtu: network.mtu.map(UInt32.init), mac: mac, alias: Self.mark(network.id),
                 up: true, group: Self.bridgeGroup)
+            // As Docker does: a network without IPv6 gets none on its bridge either (no
+            // link-local address and routes in cnmd's IPv6 table, which link deletes walk).
+            if network.ipv6.isEmpty { try kernel.disableIPv6(interface: bridgeName) }
             try ensureGatewayAddresses(network, bridge: bridge, present: [])
         }
         try applyFirewall(network, bridgeName: bridgeName)
