@@ -37,7 +37,7 @@ buckets() {  # $1 perf.data
   perf report -i "$1" --children --sort sym --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' > "$W/children.txt"
   perf report -i "$1" --no-children --sort dso,sym --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -40 > "$W/self.txt"
   echo "## inclusive (children) share of the top frames of interest"
-  grep -E 'HTTP2StreamChannelC9configure|HTTP2FramePayloadToHTTP1ServerCodecC11channelRead|deliverPendingWrites|unbufferAndFlushAutomaticFrames|__GI___writev|_dispatch_worker_thread|swift_task_create_common|finish_task_switch|9CNMServer18ConnectHTTPHandlerC7NIOCore22_ChannelInboundHandler|CallAdmissionO6decide|7CNMCore10ControllerC|7CNMCore11EmbeddedDNS|refreshSandboxFiles|publishDNSRecords|7Netlink|5Store|GRDB|sqlite3_step|8Firewall|nft_run_cmd|NIOThreadPool|setns' "$W/children.txt" | cut -c1-200 | head -40
+  grep -E 'HTTP2StreamChannelC9configure|9CNMServer13HTTP2Framing|deliverPendingWrites|unbufferAndFlushAutomaticFrames|__GI___writev|_dispatch_worker_thread|swift_task_create_common|finish_task_switch|9CNMServer18ConnectCallHandler|9CNMServer14RequestCollector|CallAdmissionO6decide|7CNMCore10ControllerC|7CNMCore11EmbeddedDNS|refreshSandboxFiles|publishDNSRecords|7Netlink|5Store|GRDB|sqlite3_step|8Firewall|nft_run_cmd|NIOThreadPool|setns' "$W/children.txt" | cut -c1-200 | head -40
   echo "## self time, top 40"
   cut -c1-200 "$W/self.txt"
 }
