@@ -115,6 +115,14 @@ let package = Package(
                 "CNMServer", "CNMCore",
                 .product(name: "CNMClient", package: "swift"),
                 .product(name: "CNMAPI", package: "swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]),
         // Crash safety, concurrency, hostile input and access of the real cnmd binary.
         .testTarget(

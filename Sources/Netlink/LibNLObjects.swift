@@ -113,6 +113,16 @@ enum LibNLObjects {
         return try body(objects)
     }
 
+    /// `items` with each key kept once, in their order.
+    ///
+    /// A dump the kernel marks inconsistent (something changed meanwhile) is run again by
+    /// libnl, and what was read before can stay in the cache: a test saw every address of a
+    /// bridge twice while other tests changed addresses in the same namespace.
+    static func unique<T, Key: Hashable>(_ items: [T], by key: (T) -> Key) -> [T] {
+        var seen = Set<Key>()
+        return items.filter { seen.insert(key($0)).inserted }
+    }
+
     /// Sends a hand-built message and waits for the ACK. `nl_send_sync` frees the message,
     /// so it is freed here only when building it fails.
     static func sendSync(

@@ -45,7 +45,9 @@ extension NetlinkSocket {
             try LibNLObjects.withCache(connection, "rtnl_addr_alloc_cache") {
                 rtnl_addr_alloc_cache($0, &$1)
             } _: { objects in
-                objects.compactMap(InterfaceAddress.init).filter { index == nil || $0.index == index }
+                LibNLObjects.unique(
+                    objects.compactMap(InterfaceAddress.init).filter { index == nil || $0.index == index },
+                    by: { "\($0.index) \($0.cidr)" })
             }
         }
     }

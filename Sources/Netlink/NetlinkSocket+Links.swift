@@ -18,7 +18,7 @@ extension NetlinkSocket {
             try LibNLObjects.withCache(connection, "rtnl_link_alloc_cache") {
                 rtnl_link_alloc_cache($0, AF_UNSPEC, &$1)
             } _: { objects in
-                objects.map(Link.init).sorted { $0.index < $1.index }
+                LibNLObjects.unique(objects.map(Link.init), by: \.index).sorted { $0.index < $1.index }
             }
         }
     }

@@ -36,7 +36,10 @@ extension NetlinkSocket {
             try LibNLObjects.withCache(connection, "rtnl_route_alloc_cache") {
                 rtnl_route_alloc_cache($0, family?.rawValue ?? AF_UNSPEC, 0, &$1)
             } _: { objects in
-                objects.filter { rtnl_route_get_table($0) == RT_TABLE_MAIN.rawValue }.compactMap(Route.init)
+                LibNLObjects.unique(
+                    objects.filter { rtnl_route_get_table($0) == RT_TABLE_MAIN.rawValue }.compactMap(
+                        Route.init),
+                    by: { $0 })
             }
         }
     }

@@ -21,15 +21,28 @@ enum Command {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        var inputHandle: FileHandle?
+        defer { try? inputHandle?.close() }
         if let input {
             let inFile = directory.appendingPathComponent("in")
             try input.write(to: inFile)
-            process.standardInput = try FileHandle(forReadingFrom: inFile)
+            let inHandle = try FileHandle(forReadingFrom: inFile)
+            inputHandle = inHandle
+            process.standardInput = inHandle
         } else {
             process.standardInput = FileHandle.nullDevice
         }
-        process.standardOutput = try FileHandle(forWritingTo: outFile)
-        process.standardError = try FileHandle(forWritingTo: errFile)
+        // Closed here rather than left to Process, which keeps them open: after a few
+        // hundred runs the test process passed 1,024 descriptors, where libnftables'
+        // select() aborts it.
+        let outHandle = try FileHandle(forWritingTo: outFile)
+        let errHandle = try FileHandle(forWritingTo: errFile)
+        defer {
+            try? outHandle.close()
+            try? errHandle.close()
+        }
+        process.standardOutput = outHandle
+        process.standardError = errHandle
         let exitCode: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do {

@@ -52,6 +52,7 @@ actor CNMDaemon {
     func launch(_ extraArguments: [String] = []) throws {
         precondition(self.process?.isRunning != true, "cnmd already runs")
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: self.logPath))
+        defer { try? log.close() }  // cnmd has its own copy once it runs
         log.seekToEndOfFile()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")

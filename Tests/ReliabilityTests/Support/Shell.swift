@@ -36,8 +36,17 @@ enum Shell {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: outFile)
-        process.standardError = try FileHandle(forWritingTo: errFile)
+        // Closed here rather than left to Process, which keeps them open: after a few
+        // hundred runs the test process passed 1,024 descriptors, where libnftables'
+        // select() aborts it.
+        let outHandle = try FileHandle(forWritingTo: outFile)
+        let errHandle = try FileHandle(forWritingTo: errFile)
+        defer {
+            try? outHandle.close()
+            try? errHandle.close()
+        }
+        process.standardOutput = outHandle
+        process.standardError = errHandle
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do {
