@@ -35,6 +35,20 @@ extension NetlinkSocket {
         hostMasterIndex: Int32? = nil, hostUp: Bool = false, hostAlias: String? = nil,
         group: UInt32? = nil, peerMAC: String? = nil, mtu: UInt32? = nil, hostIPv6LinkLocal: Bool = true
     ) throws -> Link {
+        try addVethPair(
+            hostName: hostName, peerName: peerName, peerNamespace: peerNamespace,
+            hostMasterIndex: hostMasterIndex, hostUp: hostUp, hostAlias: hostAlias, group: group,
+            peerMAC: peerMAC, mtu: mtu, hostIPv6LinkLocal: hostIPv6LinkLocal)
+        return try withConnection { try $0.requireLink(named: hostName) }
+    }
+
+    /// `createVethPair` without reading the host end back (one request fewer, for callers
+    /// that only need the pair to exist: an attach knows its names already).
+    public func addVethPair(
+        hostName: String, peerName: String, peerNamespace: NetworkNamespace? = nil,
+        hostMasterIndex: Int32? = nil, hostUp: Bool = false, hostAlias: String? = nil,
+        group: UInt32? = nil, peerMAC: String? = nil, mtu: UInt32? = nil, hostIPv6LinkLocal: Bool = true
+    ) throws {
         try withConnection { connection in
             try withExtendedLifetime(peerNamespace) {
                 try LibNLObjects.withVeth { host, peer in
@@ -75,7 +89,6 @@ extension NetlinkSocket {
                     throw error
                 }
             }
-            return try connection.requireLink(named: hostName)
         }
     }
 

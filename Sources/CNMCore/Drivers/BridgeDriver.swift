@@ -180,7 +180,7 @@ struct BridgeDriver: NetworkDriver {
                 .internalError, "bridge \(network.bridgeName ?? "?") of network \(network.name) is missing")
         }
         let hostName = "veth" + endpoint.id.prefix(7)
-        _ = try socket.createVethPair(
+        try socket.addVethPair(
             hostName: hostName, peerName: context.interfaceName, peerNamespace: context.sandbox.namespace,
             hostMasterIndex: bridge.index, hostUp: true, hostAlias: Self.mark(endpoint.id),
             group: Self.vethGroup,

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// The hosts file and resolv.conf of a sandbox, computed from its memberships.
 ///
@@ -83,16 +84,41 @@ struct RenderedSandboxFiles: Sendable {
     let resolvConfPath: String
     let resolvConf: String
 
-    /// Writes each file whose content differs (write to a temporary file, then rename, so a
-    /// reader never sees half a file). An unchanged file is left alone: most joins change
-    /// only the hosts file, and rewriting both cost a rename each per attach.
+    /// Writes each file whose content differs (to a temporary file, then renamed over it, so
+    /// a reader never sees half a file). An unchanged file is left alone: most joins change
+    /// only the hosts file.
+    ///
+    /// Hand-written rather than `Data.write(options: .atomic)`, which also fsyncs: these files
+    /// are derived state that every start rewrites from the store, so a crash can only ever
+    /// cost a rewrite, and the fsync was a disk flush on every attach and detach.
     func write() throws {
         let directory = (hostsPath as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for (path, text) in [(hostsPath, hosts), (resolvConfPath, resolvConf)] {
             let data = Data(text.utf8)
             if FileManager.default.contents(atPath: path) == data { continue }
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            try Self.replace(path, with: data)
+        }
+    }
+
+    private static func replace(_ path: String, with data: Data) throws {
+        let temporary = path + ".cnm-new"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw CNMError(.internalError, "creating \(temporary): \(String(cString: strerror(errno)))")
+        }
+        let written = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        let writeError = errno
+        close(fd)
+        guard written == data.count else {
+            unlink(temporary)
+            throw CNMError(.internalError, "writing \(temporary): \(String(cString: strerror(writeError)))")
+        }
+        guard rename(temporary, path) == 0 else {
+            let renameError = errno
+            unlink(temporary)
+            throw CNMError(
+                .internalError, "renaming \(temporary) to \(path): \(String(cString: strerror(renameError)))")
         }
     }
 }
