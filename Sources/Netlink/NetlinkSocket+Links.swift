@@ -50,6 +50,16 @@ extension NetlinkSocket {
         try change(index: index, "alias \(alias)") { rtnl_link_set_ifalias($0, alias) }
     }
 
+    /// Sets the alias of the link called `name` and brings it up, in one request.
+    public func bringUp(name: String, alias: String?) throws {
+        try withConnection { connection in
+            try connection.changeLink(index: 0, name: name, "up\(alias.map { " alias \($0)" } ?? "")") {
+                if let alias { rtnl_link_set_ifalias($0, alias) }
+                rtnl_link_set_flags($0, UInt32(IFF_UP))
+            }
+        }
+    }
+
     /// Moves the link into device group `group` (for a later `deleteLinks(group:)`).
     public func setGroup(_ group: UInt32, index: Int32) throws {
         try change(index: index, "group \(group)") { rtnl_link_set_group($0, group) }

@@ -180,13 +180,17 @@ struct BridgeDriver: NetworkDriver {
                 .internalError, "bridge \(network.bridgeName ?? "?") of network \(network.name) is missing")
         }
         let hostName = "veth" + endpoint.id.prefix(7)
+        // The host end is born down and in cnmd's group (which marks it as cnmd's from the
+        // first instant), gets IPv6 off before it ever comes up (so the kernel never sets up,
+        // then tears down, IPv6 on it: with forwarding on that was ~0.5 ms per attach), then
+        // its alias and up in one request.
         try socket.addVethPair(
             hostName: hostName, peerName: context.interfaceName, peerNamespace: context.sandbox.namespace,
-            hostMasterIndex: bridge.index, hostUp: true, hostAlias: Self.mark(endpoint.id),
-            group: Self.vethGroup,
-            peerMAC: endpoint.macAddress, mtu: network.mtu.map(UInt32.init), hostIPv6LinkLocal: false)
+            hostMasterIndex: bridge.index, group: Self.vethGroup,
+            peerMAC: endpoint.macAddress, mtu: network.mtu.map(UInt32.init))
         do {
             try kernel.disableIPv6(interface: hostName)
+            try socket.bringUp(name: hostName, alias: Self.mark(endpoint.id))
             let socket = context.sandbox.socket
             guard let inside = try socket.link(named: context.interfaceName) else {
                 throw CNMError(
