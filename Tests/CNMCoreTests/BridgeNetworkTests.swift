@@ -137,3 +137,20 @@ struct BridgeNetworkTests {
         await harness.close()
     }
 }
+
+@Suite("Host-side interface names")
+struct HostInterfaceNameTests {
+    @Test("an endpoint has nine distinct host-side names, veth and 7 hex digits, its ID's first 7 first")
+    func candidates() {
+        let id = String(repeating: "0123456789abcdef", count: 4)
+        let endpoint = EndpointRecord(
+            id: id, name: "e", networkID: "n", sandboxID: nil, ipv4: nil, ipv6: nil, macAddress: "",
+            aliases: [],
+            links: [], portBindings: [], interfaceName: nil, hostInterfaceName: nil, createdAt: Date())
+        let names = BridgeDriver.hostNames(endpoint)
+        #expect(names.first == "veth0123456")
+        #expect(names.count == 9)
+        #expect(Set(names).count == 9)
+        #expect(names.allSatisfy { $0.count == 11 && $0.hasPrefix("veth") })
+    }
+}
