@@ -25,8 +25,12 @@ struct DumpTests {
         #expect(dumped.isSuperset(of: names), "missing: \(names.subtracting(dumped).sorted().prefix(10))")
         #expect(links.count == dumped.count)
         // Other tests add and remove links meanwhile: compare only this test's own.
-        let listed = try run("ip", "-o", "link", "show").output.split(separator: "\n").map {
-            String($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces).split(separator: "@")[0])
+        // Lines that are not "N: NAME: …" (a link vanishing mid-listing) are skipped.
+        let listed = try run("ip", "-o", "link", "show").output.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: ":")
+            return fields.count > 1
+                ? fields[1].trimmingCharacters(in: .whitespaces).split(separator: "@").first.map(String.init)
+                : nil
         }
         #expect(Set(listed).intersection(names) == names)
         #expect(
