@@ -62,7 +62,8 @@ final class ConnectCallHandler<Framing: HTTPFraming>: ChannelInboundHandler {
             return
         case .reply(let reply):
             Self.write(reply, to: context.channel)
-        case .unary(let call, let body) where call.isSynchronous:
+        case .unary(let call, let body)
+        where call.isSynchronous && body.readableBytes <= Self.inlineBodyLimit:
             let reply = call.replyNow(toBody: body)
             Self.write(reply, to: context.channel)
             self.logger.debug(
@@ -77,6 +78,11 @@ final class ConnectCallHandler<Framing: HTTPFraming>: ChannelInboundHandler {
             self.calls.start(streaming: false) { await call.fail(error, writer: writer) }
         }
     }
+
+    /// The largest request body a synchronous handler decodes on the event loop; a larger one
+    /// (a hostile 4 MiB or deeply nested body sent to Health) is decoded in a task instead, so
+    /// that it cannot hold up the other channels of the loop (embedded DNS shares the loops).
+    static var inlineBodyLimit: Int { 16 * 1024 }
 
     /// Runs an asynchronous unary handler as a task; the answer goes back through the mailbox.
     private func start(_ call: UnaryCall, body: ByteBuffer, channel: any Channel) {
