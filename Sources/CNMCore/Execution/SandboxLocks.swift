@@ -33,6 +33,4 @@ struct SandboxLocks {
             next.resume()
         }
     }
-
-    var heldCount: Int { held.count }
 }
